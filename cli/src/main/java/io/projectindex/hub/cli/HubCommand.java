@@ -1,0 +1,36 @@
+package io.projectindex.hub.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code hub} command line: {@code serve} and the client tools. */
+@Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = HubCommand.Version.class,
+        description = "Project Index Event Hub: real-time project-analysis events over WebSocket.")
+public final class HubCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new HubCommand());
+        cli.addSubcommand("serve", ServeCommand.create());
+        return cli;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.out);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = HubCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"hub " + (v == null ? "dev" : v)};
+        }
+    }
+}

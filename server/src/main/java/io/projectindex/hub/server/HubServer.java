@@ -1,0 +1,231 @@
+package io.projectindex.hub.server;
+
+import ch.qos.logback.classic.Level;
+import io.projectindex.hub.server.auth.Authenticator;
+import io.projectindex.hub.server.broker.Broker;
+import io.projectindex.hub.server.broker.LocalBroker;
+import io.projectindex.hub.server.config.ConfigException;
+import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.hub.Hub;
+import io.projectindex.hub.server.monitor.HubMetrics;
+import io.projectindex.hub.server.publish.Publisher;
+import io.projectindex.hub.server.stream.CleanupResult;
+import io.projectindex.hub.server.stream.HistoryStore;
+import io.projectindex.hub.server.stream.InMemoryHistoryStore;
+import io.projectindex.hub.server.time.HubClock;
+import io.projectindex.hub.server.transport.HttpVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Wires the hub by hand (no container) and runs it: history store, broker, fan-out, publisher,
+ * and one {@link HttpVerticle} per event loop on a shared port. {@link #stop()} is the graceful
+ * shutdown: stop admitting work, let in-flight publishes finish, send every connection a
+ * {@code notice} and close it with 1001, then close the backends.
+ */
+public final class HubServer {
+    private static final Logger log = LoggerFactory.getLogger(HubServer.class);
+
+    private final Vertx vertx;
+    private final HubServices services;
+    private final List<HttpVerticle> verticles;
+    private final List<String> deployments;
+    private final long cleanupTimer;
+    private final AtomicReference<CleanupResult> lastCleanup = new AtomicReference<>(CleanupResult.NONE);
+    private final int port;
+    private Future<Void> stopping;
+
+    private HubServer(Vertx vertx, HubServices services, List<HttpVerticle> verticles, List<String> deployments, int port) {
+        this.vertx = vertx;
+        this.services = services;
+        this.verticles = verticles;
+        this.deployments = deployments;
+        this.port = port;
+        long interval = services.config().history().cleanupInterval().toMillis();
+        this.cleanupTimer = vertx.setPeriodic(interval, interval, id -> cleanup());
+    }
+
+    /** Starts a hub with the system clock. */
+    public static Future<HubServer> start(HubConfig config) {
+        return start(config, HubClock.SYSTEM);
+    }
+
+    public static Future<HubServer> start(HubConfig config, HubClock clock) {
+        checkBinding(config);
+        applyLogLevel(config.server().logLevel());
+        int loops = config.server().effectiveEventLoops();
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
+        HubMetrics metrics = new HubMetrics();
+        HistoryStore history = createHistory(config, clock);
+        Hub hub = new Hub();
+        Broker broker = new LocalBroker(history, hub);
+        Publisher publisher = new Publisher(broker, metrics);
+        HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
+                Authenticator.DISABLED, new AtomicInteger(), new Lifecycle(), config.server().nodeId(), version());
+
+        List<HttpVerticle> verticles = new ArrayList<>();
+        List<String> deployments = new ArrayList<>();
+        // Every instance listens on the same port and Vert.x spreads accepted connections across
+        // them. Port 0 is written as -1 so that all instances share one random port.
+        int listenPort = config.server().port() == 0 ? -1 : config.server().port();
+        Future<Void> chain = Future.succeededFuture();
+        for (int i = 0; i < loops; i++) {
+            HttpVerticle v = new HttpVerticle(services, i, listenPort);
+            verticles.add(v);
+            chain = chain.compose(x -> vertx.deployVerticle(v, new DeploymentOptions()).map(d -> {
+                deployments.add(d);
+                return null;
+            }));
+        }
+        return chain.map(x -> new HubServer(vertx, services, verticles, deployments, verticles.get(0).actualPort()))
+                .onSuccess(server -> log.info("hub {} {} listening on http://{}:{} (event loops={}, history={}, broker={}, auth={})",
+                        services.nodeId(), services.version(), config.server().host(), server.port, loops,
+                        history.backend(), broker.name(), services.authenticator().enabled() ? "on" : "off"))
+                .recover(t -> {
+                    vertx.close();
+                    return Future.failedFuture(t);
+                });
+    }
+
+    private static HistoryStore createHistory(HubConfig config, HubClock clock) {
+        String backend = config.history().backend();
+        if (!backend.equals("auto") && !backend.equals("memory")) {
+            throw new ConfigException("HUB_HISTORY_BACKEND " + backend + " is not available in this build; use memory");
+        }
+        return new InMemoryHistoryStore(clock, config.history().maxEventsPerProject());
+    }
+
+    /** Without authentication the hub only binds loopback addresses, unless told --insecure. */
+    private static void checkBinding(HubConfig config) {
+        String host = config.server().host();
+        boolean loopback;
+        try {
+            loopback = InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            throw new ConfigException("HUB_HOST cannot be resolved, was '" + host + "'");
+        }
+        if (!loopback && !config.server().insecure()) {
+            throw new ConfigException("HUB_HOST " + host + " is not a loopback address and authentication is off;"
+                    + " configure authentication or pass --insecure (HUB_INSECURE=true) to serve it unauthenticated");
+        }
+        if (!loopback) {
+            log.warn("serving {} WITHOUT authentication (--insecure): anyone who can reach it can read and publish", host);
+        }
+    }
+
+    private static void applyLogLevel(String level) {
+        org.slf4j.Logger root = LoggerFactory.getLogger("io.projectindex");
+        if (root instanceof ch.qos.logback.classic.Logger l) {
+            l.setLevel(Level.toLevel(level, Level.INFO));
+        }
+    }
+
+    static String version() {
+        try (InputStream in = HubServer.class.getResourceAsStream("version.properties")) {
+            Properties p = new Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "dev");
+        } catch (IOException e) {
+            return "dev";
+        }
+    }
+
+    private void cleanup() {
+        services.history().cleanup(services.clock().now()).onSuccess(r -> {
+            lastCleanup.set(r);
+            if (r.memoryCleaned() + r.databaseCleaned() > 0) {
+                log.info("history cleanup removed {} events from memory, {} from the database", r.memoryCleaned(),
+                        r.databaseCleaned());
+            }
+        }).onFailure(t -> log.warn("history cleanup failed: {}", t.toString()));
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Vertx vertx() {
+        return vertx;
+    }
+
+    public HubServices services() {
+        return services;
+    }
+
+    public CleanupResult lastCleanup() {
+        return lastCleanup.get();
+    }
+
+    /** Graceful shutdown; idempotent. */
+    public synchronized Future<Void> stop() {
+        if (stopping != null) {
+            return stopping;
+        }
+        Duration grace = services.config().server().shutdownGrace();
+        log.info("shutting down: draining publishes, closing {} connections", services.metrics().activeConnections());
+        services.lifecycle().startDraining();
+        vertx.cancelTimer(cleanupTimer);
+        Future<Void> publishes = withTimeout(services.publisher().drain(), grace, "in-flight publishes");
+        stopping = publishes
+                .compose(v -> Future.join(verticles.stream().map(HttpVerticle::closeConnections).toList()).mapEmpty())
+                .compose(v -> withTimeout(connectionsClosed(), grace, "connections to close"))
+                .compose(v -> undeployAll())
+                .eventually(() -> services.broker().close())
+                .eventually(() -> services.history().close())
+                .eventually(() -> vertx.close())
+                .onComplete(ar -> log.info("hub stopped"))
+                .mapEmpty();
+        return stopping;
+    }
+
+    private Future<Void> undeployAll() {
+        Future<Void> chain = Future.succeededFuture();
+        for (String id : deployments) {
+            chain = chain.compose(v -> vertx.undeploy(id).otherwiseEmpty());
+        }
+        return chain;
+    }
+
+    private Future<Void> connectionsClosed() {
+        Promise<Void> done = Promise.promise();
+        vertx.setPeriodic(20, id -> {
+            if (services.connectionSlots().get() <= 0) {
+                vertx.cancelTimer(id);
+                done.tryComplete();
+            }
+        });
+        return done.future();
+    }
+
+    private Future<Void> withTimeout(Future<Void> f, Duration timeout, String what) {
+        Promise<Void> p = Promise.promise();
+        long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), id -> {
+            if (p.tryComplete()) {
+                log.warn("shutdown: gave up waiting for {} after {} ms", what, timeout.toMillis());
+            }
+        });
+        f.onComplete(ar -> {
+            vertx.cancelTimer(timer);
+            p.tryComplete();
+        });
+        return p.future();
+    }
+}

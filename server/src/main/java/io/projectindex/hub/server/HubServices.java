@@ -1,0 +1,33 @@
+package io.projectindex.hub.server;
+
+import io.projectindex.hub.server.auth.Authenticator;
+import io.projectindex.hub.server.broker.Broker;
+import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.hub.Hub;
+import io.projectindex.hub.server.monitor.HubMetrics;
+import io.projectindex.hub.server.publish.Publisher;
+import io.projectindex.hub.server.stream.HistoryStore;
+import io.projectindex.hub.server.time.HubClock;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The hub's shared components, wired once by {@link HubServer} and handed to the transport.
+ * Every component is thread-safe.
+ *
+ * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
+ */
+public record HubServices(
+        HubConfig config,
+        HubClock clock,
+        HistoryStore history,
+        Broker broker,
+        Publisher publisher,
+        Hub hub,
+        HubMetrics metrics,
+        Authenticator authenticator,
+        AtomicInteger connectionSlots,
+        Lifecycle lifecycle,
+        String nodeId,
+        String version) {
+}

@@ -1,0 +1,123 @@
+package io.projectindex.hub.server.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Resolves every {@link Setting} from, highest first: command-line flags, environment variables,
+ * the config file ({@code HUB_CONFIG}/{@code --config}), defaults. Every problem is collected
+ * and reported at once, naming the key, the value and where it came from; nothing is clamped.
+ *
+ * <p>In the config file a setting may be written by its environment name
+ * ({@code WEBSOCKET_BATCH_SIZE: 20}), in lower case, or by its flag name ({@code batch-size: 20}).
+ */
+public final class ConfigLoader {
+    private ConfigLoader() {
+    }
+
+    /**
+     * @param flags values given as flags, keyed by environment name
+     * @param env   the environment (only keys of known settings are read)
+     */
+    public static HubConfig load(Map<String, String> flags, Map<String, String> env) {
+        List<String> problems = new ArrayList<>();
+        Map<String, JsonNode> sections = new LinkedHashMap<>();
+        Map<String, String> fileValues = new HashMap<>();
+
+        String configPath = flags.containsKey(HubConfig.CONFIG_FILE.env()) ? flags.get(HubConfig.CONFIG_FILE.env())
+                : env.get(HubConfig.CONFIG_FILE.env());
+        if (configPath != null && !configPath.isBlank()) {
+            readFile(Path.of(configPath.trim()), fileValues, sections, problems);
+        }
+
+        Map<Setting<?>, Object> values = new HashMap<>();
+        Map<Setting<?>, String> sources = new HashMap<>();
+        for (Setting<?> s : HubConfig.SETTINGS) {
+            String text;
+            String source;
+            if (flags.containsKey(s.env())) {
+                text = flags.get(s.env());
+                source = "flag " + s.flag();
+            } else if (env.containsKey(s.env())) {
+                text = env.get(s.env());
+                source = "environment";
+            } else if (fileValues.containsKey(s.env())) {
+                text = fileValues.get(s.env());
+                source = "config file " + configPath;
+            } else {
+                text = s.defaultText();
+                source = "default";
+            }
+            if (text == null) {
+                continue;
+            }
+            try {
+                values.put(s, s.parse(text));
+                sources.put(s, source);
+            } catch (IllegalArgumentException e) {
+                String shown = s.secret() ? "(secret)" : "'" + text + "'";
+                problems.add(s.env() + " " + e.getMessage() + ", was " + shown + " (from " + source + ")");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return HubConfig.from(new SettingValues(values, sources), sections);
+    }
+
+    private static void readFile(Path path, Map<String, String> fileValues, Map<String, JsonNode> sections,
+                                 List<String> problems) {
+        JsonNode root;
+        try {
+            String text = Files.readString(path);
+            ObjectMapper mapper = new ObjectMapper(new YAMLFactory());
+            root = mapper.readTree(text);
+        } catch (IOException e) {
+            problems.add("HUB_CONFIG cannot read " + path + ": " + e.getMessage());
+            return;
+        }
+        if (root == null || root.isNull() || root.isMissingNode()) {
+            return;
+        }
+        if (!root.isObject()) {
+            problems.add("HUB_CONFIG " + path + " must contain a mapping of settings and sections");
+            return;
+        }
+        Map<String, Setting<?>> byName = new HashMap<>();
+        for (Setting<?> s : HubConfig.SETTINGS) {
+            byName.put(s.env().toLowerCase(Locale.ROOT), s);
+            byName.put(s.flag().substring(2).toLowerCase(Locale.ROOT), s);
+            byName.put(s.flag().substring(2).replace('-', '_').toLowerCase(Locale.ROOT), s);
+        }
+        Iterator<Map.Entry<String, JsonNode>> fields = root.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            String key = e.getKey();
+            if (HubConfig.SECTIONS.contains(key)) {
+                sections.put(key, e.getValue());
+                continue;
+            }
+            Setting<?> s = byName.get(key.toLowerCase(Locale.ROOT));
+            if (s == null || s == HubConfig.CONFIG_FILE) {
+                problems.add("config file " + path + ": unknown key '" + key + "' (settings use their environment"
+                        + " or flag names; sections: " + String.join(", ", HubConfig.SECTIONS.stream().sorted().toList()) + ")");
+            } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
+                problems.add("config file " + path + ": " + key + " must be a single value");
+            } else {
+                fileValues.put(s.env(), e.getValue().asText());
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.projectindex.hub.server.publish;
+
+import io.projectindex.hub.protocol.EventDraft;
+import io.projectindex.hub.protocol.Json;
+import io.projectindex.hub.protocol.PersistenceLevel;
+import io.projectindex.hub.protocol.Priority;
+import io.projectindex.hub.server.broker.Broker;
+import io.projectindex.hub.server.monitor.HubMetrics;
+import io.projectindex.hub.server.stream.AppendResult;
+import io.projectindex.hub.server.stream.ContentHash;
+import io.projectindex.hub.server.stream.HistoryUnavailableException;
+import io.projectindex.hub.server.stream.NewEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Turns validated drafts into events (id, correlation id, persistence, priority defaults; data
+ * serialised once) and publishes them through the broker. Tracks in-flight publishes so a
+ * graceful shutdown can let them finish. Thread-safe.
+ */
+public final class Publisher {
+    private final Broker broker;
+    private final HubMetrics metrics;
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile boolean draining;
+    private volatile Promise<Void> drained;
+
+    public Publisher(Broker broker, HubMetrics metrics) {
+        this.broker = broker;
+        this.metrics = metrics;
+    }
+
+    public Future<List<AppendResult>> publish(List<EventDraft> drafts) {
+        if (draining) {
+            return Future.failedFuture(new HistoryUnavailableException("the hub is shutting down", Duration.ofSeconds(1), null));
+        }
+        List<NewEvent> events = new ArrayList<>(drafts.size());
+        for (EventDraft d : drafts) {
+            events.add(normalise(d));
+        }
+        inFlight.incrementAndGet();
+        Future<List<AppendResult>> f;
+        try {
+            f = broker.publish(events);
+        } catch (RuntimeException e) {
+            f = Future.failedFuture(e);
+        }
+        return f.andThen(ar -> {
+            if (ar.succeeded()) {
+                for (AppendResult r : ar.result()) {
+                    if (!r.duplicate()) {
+                        metrics.published(r.event().type()).increment();
+                    }
+                }
+            }
+            if (inFlight.decrementAndGet() == 0 && draining) {
+                Promise<Void> p = drained;
+                if (p != null) {
+                    p.tryComplete();
+                }
+            }
+        });
+    }
+
+    static NewEvent normalise(EventDraft d) {
+        UUID id = d.id() != null ? d.id() : UUID.randomUUID();
+        String correlationId = d.correlationId() != null ? d.correlationId() : id.toString();
+        PersistenceLevel persistence = d.persistenceLevel() != null ? d.persistenceLevel() : d.type().defaultPersistence();
+        Priority priority = d.priority() != null ? d.priority() : d.type().defaultPriority();
+        byte[] dataJson = Json.writeBytes(d.data());
+        String hash = ContentHash.ofContent(d.type(), d.data(), correlationId, persistence);
+        return new NewEvent(d.type(), id, d.projectId(), d.data(), d.typedData(), dataJson, correlationId,
+                persistence, priority, hash);
+    }
+
+    /** Refuses new publishes; the future completes when those in flight have finished. */
+    public Future<Void> drain() {
+        Promise<Void> p = Promise.promise();
+        drained = p;
+        draining = true;
+        if (inFlight.get() == 0) {
+            p.tryComplete();
+        }
+        return p.future();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+}
