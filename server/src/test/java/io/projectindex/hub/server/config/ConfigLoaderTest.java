@@ -1,0 +1,100 @@
+package io.projectindex.hub.server.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @Test
+    void defaultsMatchTheOriginalDesignAndServeLoopbackPort8000() {
+        HubConfig c = ConfigLoader.load(Map.of(), Map.of());
+        assertThat(c.server().host()).isEqualTo("127.0.0.1");
+        assertThat(c.server().port()).isEqualTo(8000);
+        assertThat(c.server().dataDir().toString()).isEqualTo("./data");
+        assertThat(c.websocket().maxConnections()).isEqualTo(1000);
+        assertThat(c.delivery().rateLimitTokens()).isEqualTo(100);
+        assertThat(c.delivery().rateLimitRefillPerSecond()).isEqualTo(10.0);
+        assertThat(c.delivery().compressionThreshold()).isEqualTo(1024);
+        assertThat(c.delivery().batchSize()).isEqualTo(10);
+        assertThat(c.delivery().batchTime()).isEqualTo(Duration.ofMillis(100));
+        assertThat(c.delivery().totalQueueEvents()).isEqualTo(10_000);
+        assertThat(c.history().ttl()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.history().maxEventsPerProject()).isEqualTo(100);
+        assertThat(c.history().cleanupInterval()).isEqualTo(Duration.ofSeconds(3600));
+        assertThat(c.monitoring().interval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.monitoring().healthCheckInterval()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(c.monitoring().anomalyWindow()).isEqualTo(Duration.ofMinutes(60));
+        assertThat(c.server().logLevel()).isEqualTo("info");
+        assertThat(c.redis().url()).isEmpty();
+        assertThat(c.history().databaseUrl()).isEmpty();
+    }
+
+    @Test
+    void flagsBeatEnvironmentWhichBeatsTheFileWhichBeatsDefaults(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, """
+                WEBSOCKET_BATCH_SIZE: 20
+                port: 9001
+                max-connections: 50
+                rate_limit_refill: 2.5
+                global_filters:
+                  - {criteria: event_type, operator: equals, value: analysis_progress}
+                """);
+        HubConfig c = ConfigLoader.load(Map.of("HUB_PORT", "9003"),
+                Map.of("HUB_CONFIG", file.toString(), "HUB_PORT", "9002", "WEBSOCKET_MAX_CONNECTIONS", "60"));
+        assertThat(c.server().port()).isEqualTo(9003);
+        assertThat(c.websocket().maxConnections()).isEqualTo(60);
+        assertThat(c.delivery().batchSize()).isEqualTo(20);
+        assertThat(c.delivery().rateLimitRefillPerSecond()).isEqualTo(2.5);
+        assertThat(c.section("global_filters")).get().satisfies(n -> assertThat(n.isArray()).isTrue());
+    }
+
+    @Test
+    void everyBadValueIsReportedWithItsKeyValueAndSource() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("WEBSOCKET_BATCH_SIZE", "0"),
+                Map.of("HUB_PORT", "eighty", "WEBSOCKET_LOG_LEVEL", "loud", "DATABASE_URL", "")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.problems()).hasSize(3);
+                    assertThat(e.getMessage())
+                            .contains("WEBSOCKET_BATCH_SIZE must be 1..1000, was '0' (from flag --batch-size)")
+                            .contains("HUB_PORT must be an integer in 0..65535, was 'eighty' (from environment)")
+                            .contains("WEBSOCKET_LOG_LEVEL must be one of trace, debug, info, warn, error");
+                });
+    }
+
+    @Test
+    void secretsAreNeverEchoedInErrors(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("bad.yaml");
+        Files.writeString(file, "DATABASE_URL: {nested: true}\nbogus_key: 1\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("HUB_CONFIG", file.toString()), Map.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> {
+                    assertThat(e.getMessage()).contains("unknown key 'bogus_key'").contains("DATABASE_URL must be a single value");
+                    assertThat(e.getMessage()).doesNotContain("nested");
+                });
+    }
+
+    @Test
+    void everySettingHasAnEnvironmentNameAFlagAndADescription() {
+        assertThat(HubConfig.SETTINGS).allSatisfy(s -> {
+            assertThat(s.env()).matches("[A-Z][A-Z0-9_]+");
+            assertThat(s.flag()).startsWith("--");
+            assertThat(s.description()).isNotBlank();
+        });
+        assertThat(HubConfig.SETTINGS.stream().map(Setting::env)).doesNotHaveDuplicates()
+                .contains("WEBSOCKET_MAX_CONNECTIONS", "WEBSOCKET_RATE_LIMIT_TOKENS", "WEBSOCKET_RATE_LIMIT_REFILL",
+                        "WEBSOCKET_COMPRESSION_THRESHOLD", "EVENT_HISTORY_TTL_HOURS", "EVENT_HISTORY_MAX_EVENTS",
+                        "EVENT_HISTORY_CLEANUP_INTERVAL", "WEBSOCKET_BATCH_SIZE", "WEBSOCKET_BATCH_TIME_MS",
+                        "WEBSOCKET_QUEUE_SIZE", "MONITORING_INTERVAL_SECONDS", "HEALTH_CHECK_INTERVAL_SECONDS",
+                        "ANOMALY_DETECTION_WINDOW_MINUTES", "WEBSOCKET_LOG_LEVEL", "REDIS_URL", "DATABASE_URL");
+        assertThat(HubConfig.SETTINGS.stream().map(Setting::flag)).doesNotHaveDuplicates();
+    }
+}
