@@ -49,6 +49,15 @@ public final class WsRecorder implements WebSocket.Listener {
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private volatile WebSocket socket;
 
+    /** Connects a recording client to any hub URL. */
+    public static WsRecorder connect(java.net.URI uri) {
+        WsRecorder r = new WsRecorder();
+        WebSocket ws = java.net.http.HttpClient.newHttpClient().newWebSocketBuilder()
+                .connectTimeout(Duration.ofSeconds(10)).buildAsync(uri, r).join();
+        r.attach(ws);
+        return r;
+    }
+
     void attach(WebSocket ws) {
         this.socket = ws;
     }
