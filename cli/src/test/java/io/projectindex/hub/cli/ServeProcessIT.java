@@ -2,20 +2,17 @@ package io.projectindex.hub.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.projectindex.hub.server.testing.WsRecorder;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,30 +28,15 @@ class ServeProcessIT {
         Path jar = Path.of("target", "hub.jar");
         assertThat(jar).exists();
         Path dataDir = Files.createTempDirectory("hub-serve-it");
+        Path log = dataDir.resolve("hub.log");
         Process hub = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", jar.toString(), "serve", "--port", "0", "--data-dir", dataDir.toString())
-                .redirectErrorStream(true).start();
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
-            BufferedReader out = new BufferedReader(new InputStreamReader(hub.getInputStream(), StandardCharsets.UTF_8));
-            int port = CompletableFuture.supplyAsync(() -> {
-                try {
-                    String line;
-                    while ((line = out.readLine()) != null) {
-                        Matcher m = LISTENING.matcher(line);
-                        if (m.find()) {
-                            return Integer.parseInt(m.group(1));
-                        }
-                    }
-                    throw new IllegalStateException("hub exited before listening");
-                } catch (IOException e) {
-                    throw new IllegalStateException(e);
-                }
-            }).get(60, TimeUnit.SECONDS);
-            CompletableFuture<StringBuilder> rest = CompletableFuture.supplyAsync(() -> {
-                StringBuilder sb = new StringBuilder();
-                out.lines().forEach(l -> sb.append(l).append('\n'));
-                return sb;
-            });
+            int port = Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> {
+                Matcher m = LISTENING.matcher(Files.readString(log));
+                return m.find() ? Integer.parseInt(m.group(1)) : -1;
+            }, p -> p > 0);
 
             UUID project = UUID.randomUUID();
             WsRecorder ws = WsRecorder.connect(URI.create("ws://127.0.0.1:" + port + "/api/v1/project-index/websocket"));
@@ -73,7 +55,7 @@ class ServeProcessIT {
             assertThat(ws.awaitClose()).isEqualTo(1001);
             assertThat(hub.waitFor(30, TimeUnit.SECONDS)).isTrue();
             assertThat(hub.exitValue()).as("exit status after SIGTERM (143 = terminated by signal after hooks ran)").isIn(0, 143);
-            assertThat(rest.get(10, TimeUnit.SECONDS).toString()).contains("hub stopped");
+            assertThat(Files.readString(log)).contains("shutting down").contains("hub stopped");
         } finally {
             hub.destroyForcibly();
         }
