@@ -24,6 +24,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ public final class HttpApi {
         router.get(EVENTS).handler(api::history);
         router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(api::ready);
+        // The live dashboard (static page talking to the WebSocket and the probes).
+        router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
         router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorCode.NOT_FOUND,
                 "no route for " + ctx.request().method() + " " + ctx.request().path(), null));
         router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), 405, ErrorCode.NOT_FOUND,
