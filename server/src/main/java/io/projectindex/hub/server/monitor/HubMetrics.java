@@ -17,7 +17,9 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.projectindex.hub.protocol.EventType;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -331,6 +333,71 @@ public final class HubMetrics implements AutoCloseable {
         return new MonitorSnapshot(sum(published), publishFailures.total(), sum(delivered), deliveries, deliveryMillis,
                 errors.total(), messagesReceived.total(), (long) connectionsOpened.count(), rejected.total(),
                 activeConnections.get(), Math.max(0, queueSize.sum()), MemoryStatus.read().usedBytes());
+    }
+
+    /**
+     * The hub's own meters as JSON for {@code GET /websocket/metrics} (JVM meters stay in the
+     * Prometheus scrape): counts by tag value, latencies as {@code {count, mean_ms, max_ms}}.
+     */
+    public Map<String, Object> toJson() {
+        Map<String, Object> events = new LinkedHashMap<>();
+        events.put("published", byType(published));
+        events.put("delivered", byType(delivered));
+        events.put("replayed", byType(replayed));
+        events.put("filtered", filtered.counts());
+        events.put("publish_failures", publishFailures.counts());
+        Map<String, Object> connections = new LinkedHashMap<>();
+        connections.put("active", activeConnections.get());
+        connections.put("opened", (long) connectionsOpened.count());
+        connections.put("rejected", rejected.counts());
+        connections.put("closed", closes.counts());
+        Map<String, Object> messages = new LinkedHashMap<>();
+        messages.put("received", messagesReceived.counts());
+        messages.put("sent", messagesSent.counts());
+        Map<String, Object> alerts = new LinkedHashMap<>();
+        alertsFired.forEach((severity, c) -> alerts.put(severity.wire(), (long) c.count()));
+
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("events", events);
+        json.put("event_delivery_latency_ms", latency(deliveryDuration.values()));
+        json.put("event_processing_latency_ms", latency(processingDuration.values()));
+        json.put("history_append_latency_ms", latency(historyAppend.values()));
+        json.put("connections", connections);
+        json.put("messages", messages);
+        json.put("rate_limit_violations", rateLimited.counts());
+        json.put("replays", replays.counts());
+        json.put("resumes", resumes.counts());
+        json.put("queue_size", Math.max(0, queueSize.sum()));
+        json.put("batch_size", Map.of("count", batchSize.count(), "mean", batchSize.mean()));
+        json.put("compression_ratio", Map.of("count", compressionRatio.count(), "mean", compressionRatio.mean()));
+        json.put("errors", errors.counts());
+        json.put("alerts_fired", alerts);
+        double score = healthScore();
+        json.put("health_score", Double.isNaN(score) ? null : score);
+        json.put("memory_usage_bytes", MemoryStatus.read().usedBytes());
+        return json;
+    }
+
+    private static Map<String, Object> byType(Map<EventType, Counter> counters) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        counters.forEach((type, c) -> out.put(type.wire(), (long) c.count()));
+        return out;
+    }
+
+    private static Map<String, Object> latency(Collection<Timer> timers) {
+        long count = 0;
+        double total = 0;
+        double max = 0;
+        for (Timer t : timers) {
+            count += t.count();
+            total += t.totalTime(TimeUnit.MILLISECONDS);
+            max = Math.max(max, t.max(TimeUnit.MILLISECONDS));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("count", count);
+        out.put("mean_ms", count > 0 ? total / count : null);
+        out.put("max_ms", count > 0 ? max : null);
+        return out;
     }
 
     private static long sum(Map<EventType, Counter> counters) {

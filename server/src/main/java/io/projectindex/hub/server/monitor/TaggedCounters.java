@@ -63,6 +63,25 @@ final class TaggedCounters {
         });
     }
 
+    /**
+     * Counts for JSON: {@code {value: count}} for one tag, {@code {value1: {value2: count}}} for two,
+     * sorted by tag value.
+     */
+    Map<String, Object> counts() {
+        Map<String, Object> out = new java.util.TreeMap<>();
+        counters.forEach((key, counter) -> {
+            String[] values = key.split("\u0001", -1);
+            Map<String, Object> level = out;
+            for (int i = 0; i < values.length - 1; i++) {
+                @SuppressWarnings("unchecked")
+                Map<String, Object> next = (Map<String, Object>) level.computeIfAbsent(values[i], v -> new java.util.TreeMap<>());
+                level = next;
+            }
+            level.put(values[values.length - 1], (long) counter.count());
+        });
+        return out;
+    }
+
     /** Sum over every tag combination. */
     long total() {
         double sum = 0;

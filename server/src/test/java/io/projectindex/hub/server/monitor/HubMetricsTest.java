@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -149,6 +150,23 @@ class HubMetricsTest {
         assertThat(s.activeConnections()).isEqualTo(1);
         assertThat(s.queueSize()).isEqualTo(3);
         assertThat(s.memoryBytes()).isPositive();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void jsonViewGroupsTheSameCountsByTagValue() {
+        workload();
+        Map<String, Object> json = metrics.toJson();
+        Map<String, Object> events = (Map<String, Object>) json.get("events");
+        assertThat((Map<String, Object>) events.get("published")).containsEntry("analysis_progress", 3L)
+                .containsEntry("project_index_updated", 1L).containsEntry("context_optimized", 0L);
+        assertThat((Map<String, Object>) events.get("filtered")).isEqualTo(Map.of("min_progress", 1L));
+        assertThat(json.get("errors")).isEqualTo(Map.of("INVALID_MESSAGE", Map.of("websocket", 1L)));
+        assertThat((Map<String, Object>) json.get("event_delivery_latency_ms")).containsEntry("count", 2L)
+                .containsEntry("mean_ms", 365.0).containsEntry("max_ms", 700.0);
+        assertThat((Map<String, Object>) json.get("connections")).containsEntry("active", 1).containsEntry("opened", 2L)
+                .containsEntry("rejected", Map.of("unauthorized", 1L)).containsEntry("closed", Map.of("1000", 1L));
+        assertThat(json).containsEntry("queue_size", 3L).containsEntry("health_score", 1.0);
     }
 
     @Test
