@@ -131,7 +131,9 @@ public final class AlertRules {
         }
         boolean enabled = !node.has("enabled") || node.get("enabled").asBoolean(true);
         if (!enabled) {
-            if (base == null && name != null && problems.size() == before) {
+            if (name == null) {
+                problems.add(where + ": enabled: false needs the name of the rule to remove");
+            } else if (base == null && problems.size() == before) {
                 problems.add(where + ": enabled: false names no rule; default rules are "
                         + String.join(", ", DEFAULTS.stream().map(AlertRule::name).toList()));
             }

@@ -13,9 +13,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * The monitoring system in one place, for the scheduler and the REST routes. {@link #tick()} is
- * not thread-safe (one periodic caller, every {@code MONITORING_INTERVAL_SECONDS}); everything else
- * is thread-safe and never blocks.
+ * Thread-safe and non-blocking, except {@link #tick()}, which has one periodic caller (every
+ * {@code MONITORING_INTERVAL_SECONDS}). The monitoring system in one place, for the scheduler and
+ * the REST routes.
  *
  * <pre>
  * every MONITORING_INTERVAL_SECONDS:    monitor.tick()           sample → history → alert rules

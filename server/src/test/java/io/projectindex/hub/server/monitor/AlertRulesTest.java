@@ -97,6 +97,8 @@ class AlertRulesTest {
             "typo in a field     | [{name: x, metric: queue_size, operator: gt, threshold: 1, treshold: 2}] | alert_rules[0] (x): unknown field 'treshold'",
             "same name twice     | [{name: a, metric: queue_size, operator: gt, threshold: 1}, {name: a, metric: queue_size, operator: gt, threshold: 2}] | alert_rules[1] (a): name 'a' is configured twice",
             "disable unknown     | [{name: nope, enabled: false}]                                 | alert_rules[0] (nope): enabled: false names no rule",
+            "disable without name | [{metric: queue_size, enabled: false}]                        | alert_rules[0]: enabled: false needs the name of the rule to remove",
+            "enabled not boolean | [{name: large_queue, enabled: 'no'}]                           | alert_rules[0] (large_queue): enabled must be true or false",
             "bad name            | [{name: 'Bad Name', metric: queue_size, operator: gt, threshold: 1}] | name must be lower-case",
             "not a mapping       | [42]                                                           | alert_rules[0] must be a mapping",
             "not a list          | {name: x}                                                      | alert_rules must be a list of rules, was object",
