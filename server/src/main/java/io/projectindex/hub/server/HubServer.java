@@ -7,7 +7,12 @@ import io.projectindex.hub.server.broker.LocalBroker;
 import io.projectindex.hub.server.config.ConfigException;
 import io.projectindex.hub.server.config.HubConfig;
 import io.projectindex.hub.server.hub.Hub;
+import io.projectindex.hub.server.monitor.AlertNotifier;
+import io.projectindex.hub.server.monitor.HubHealthChecks;
 import io.projectindex.hub.server.monitor.HubMetrics;
+import io.projectindex.hub.server.monitor.MemoryStatus;
+import io.projectindex.hub.server.monitor.Monitor;
+import io.projectindex.hub.server.monitor.WebhookNotifier;
 import io.projectindex.hub.server.publish.Publisher;
 import io.projectindex.hub.server.stream.CleanupResult;
 import io.projectindex.hub.server.stream.HistoryStore;
@@ -29,6 +34,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -47,7 +53,8 @@ public final class HubServer {
     private final List<HttpVerticle> verticles;
     private final List<String> deployments;
     private final long cleanupTimer;
-    private final AtomicReference<CleanupResult> lastCleanup = new AtomicReference<>(CleanupResult.NONE);
+    private final long monitorTimer;
+    private final long healthTimer;
     private final int port;
     private Future<Void> stopping;
 
@@ -59,6 +66,12 @@ public final class HubServer {
         this.port = port;
         long interval = services.config().history().cleanupInterval().toMillis();
         this.cleanupTimer = vertx.setPeriodic(interval, interval, id -> cleanup());
+        // Sampling reads a few counters and /proc/self/status: on a worker, in order, off the event loops.
+        long sample = services.config().monitoring().interval().toMillis();
+        this.monitorTimer = vertx.setPeriodic(sample, sample, id -> vertx.executeBlocking(() -> services.monitor().tick(), true)
+                .onFailure(t -> log.warn("monitoring sample failed: {}", t.toString())));
+        long health = services.config().monitoring().healthCheckInterval().toMillis();
+        this.healthTimer = vertx.setPeriodic(health, health, id -> services.monitor().checkHealth());
     }
 
     /** Starts a hub with the system clock. */
@@ -75,9 +88,16 @@ public final class HubServer {
         HistoryStore history = createHistory(config, clock);
         Hub hub = new Hub();
         Broker broker = new LocalBroker(history, hub);
-        Publisher publisher = new Publisher(broker, metrics);
+        Publisher publisher = new Publisher(broker, metrics, clock, history.backend());
+        AlertNotifier notifier = config.monitoring().alertWebhookUrl()
+                .<AlertNotifier>map(url -> new WebhookNotifier(url, metrics)).orElse(AlertNotifier.NONE);
+        Monitor monitor = Monitor.create(config, clock, metrics, samples -> HubHealthChecks.standard(samples,
+                config.monitoring().interval(), metrics::activeConnections, config.websocket().maxConnections(),
+                history.backend(), () -> history.ping().toCompletionStage(), Optional.empty(), MemoryStatus::read),
+                notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
-                Authenticator.DISABLED, new AtomicInteger(), new Lifecycle(), config.server().nodeId(), version());
+                Authenticator.DISABLED, new AtomicInteger(), new Lifecycle(), monitor,
+                new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
 
         List<HttpVerticle> verticles = new ArrayList<>();
         List<String> deployments = new ArrayList<>();
@@ -150,7 +170,7 @@ public final class HubServer {
 
     private void cleanup() {
         services.history().cleanup(services.clock().now()).onSuccess(r -> {
-            lastCleanup.set(r);
+            services.lastCleanup().set(r);
             if (r.memoryCleaned() + r.databaseCleaned() > 0) {
                 log.info("history cleanup removed {} events from memory, {} from the database", r.memoryCleaned(),
                         r.databaseCleaned());
@@ -171,7 +191,7 @@ public final class HubServer {
     }
 
     public CleanupResult lastCleanup() {
-        return lastCleanup.get();
+        return services.lastCleanup().get();
     }
 
     /** Graceful shutdown; idempotent. */
@@ -183,6 +203,8 @@ public final class HubServer {
         log.info("shutting down: draining publishes, closing {} connections", services.metrics().activeConnections());
         services.lifecycle().startDraining();
         vertx.cancelTimer(cleanupTimer);
+        vertx.cancelTimer(monitorTimer);
+        vertx.cancelTimer(healthTimer);
         Future<Void> publishes = withTimeout(services.publisher().drain(), grace, "in-flight publishes");
         stopping = publishes
                 .compose(v -> Future.join(verticles.stream().map(HttpVerticle::closeConnections).toList()).mapEmpty())
@@ -191,6 +213,7 @@ public final class HubServer {
                 .eventually(() -> services.broker().close())
                 .eventually(() -> services.history().close())
                 .eventually(() -> vertx.close())
+                .andThen(ar -> services.metrics().close())
                 .onComplete(ar -> log.info("hub stopped"))
                 .mapEmpty();
         return stopping;

@@ -5,17 +5,21 @@ import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.config.HubConfig;
 import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.HubMetrics;
+import io.projectindex.hub.server.monitor.Monitor;
 import io.projectindex.hub.server.publish.Publisher;
+import io.projectindex.hub.server.stream.CleanupResult;
 import io.projectindex.hub.server.stream.HistoryStore;
 import io.projectindex.hub.server.time.HubClock;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The hub's shared components, wired once by {@link HubServer} and handed to the transport.
  * Every component is thread-safe.
  *
  * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
+ * @param lastCleanup     what the last scheduled history cleanup removed
  */
 public record HubServices(
         HubConfig config,
@@ -28,6 +32,8 @@ public record HubServices(
         Authenticator authenticator,
         AtomicInteger connectionSlots,
         Lifecycle lifecycle,
+        Monitor monitor,
+        AtomicReference<CleanupResult> lastCleanup,
         String nodeId,
         String version) {
 }

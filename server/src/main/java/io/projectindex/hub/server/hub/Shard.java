@@ -9,7 +9,9 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 
 /**
  * The connections owned by one event loop and their subscription index. Events arrive through
@@ -56,6 +58,19 @@ public final class Shard {
     public void detach(Subscriber s) {
         members.remove(s);
         subscriptions.removeAll(s, s.subscriptions().projects());
+    }
+
+    /** Thread-safe: runs {@code view} over this shard's connections on its loop (for monitoring). */
+    public <T> CompletableFuture<T> inspect(Function<List<Subscriber>, T> view) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.execute(() -> {
+            try {
+                result.complete(view.apply(members()));
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     public List<Subscriber> members() {

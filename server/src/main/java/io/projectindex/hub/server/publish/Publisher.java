@@ -7,9 +7,11 @@ import io.projectindex.hub.protocol.Priority;
 import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.monitor.HubMetrics;
 import io.projectindex.hub.server.stream.AppendResult;
+import io.projectindex.hub.server.stream.ConflictException;
 import io.projectindex.hub.server.stream.ContentHash;
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
 import io.projectindex.hub.server.stream.NewEvent;
+import io.projectindex.hub.server.time.HubClock;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,24 +30,31 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Publisher {
     private final Broker broker;
     private final HubMetrics metrics;
+    private final HubClock clock;
+    private final String backend;
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile boolean draining;
     private volatile Promise<Void> drained;
 
-    public Publisher(Broker broker, HubMetrics metrics) {
+    /** @param backend the history backend's name, the tag of the append-latency timer */
+    public Publisher(Broker broker, HubMetrics metrics, HubClock clock, String backend) {
         this.broker = broker;
         this.metrics = metrics;
+        this.clock = clock;
+        this.backend = backend;
     }
 
     public Future<List<AppendResult>> publish(List<EventDraft> drafts) {
         if (draining) {
             return Future.failedFuture(new HistoryUnavailableException("the hub is shutting down", Duration.ofSeconds(1), null));
         }
+        long start = clock.nanoTime();
         List<NewEvent> events = new ArrayList<>(drafts.size());
         for (EventDraft d : drafts) {
             events.add(normalise(d));
         }
         inFlight.incrementAndGet();
+        long appendStart = clock.nanoTime();
         Future<List<AppendResult>> f;
         try {
             f = broker.publish(events);
@@ -52,12 +62,18 @@ public final class Publisher {
             f = Future.failedFuture(e);
         }
         return f.andThen(ar -> {
+            long end = clock.nanoTime();
+            metrics.historyAppend(backend).record(end - appendStart, TimeUnit.NANOSECONDS);
             if (ar.succeeded()) {
                 for (AppendResult r : ar.result()) {
                     if (!r.duplicate()) {
                         metrics.published(r.event().type()).increment();
+                        metrics.processingDuration(r.event().type()).record(end - start, TimeUnit.NANOSECONDS);
                     }
                 }
+            } else if (!(ar.cause() instanceof ConflictException)) {
+                metrics.publishFailed(ar.cause() instanceof HistoryUnavailableException ? "history_unavailable"
+                        : "internal").increment(events.size());
             }
             if (inFlight.decrementAndGet() == 0 && draining) {
                 Promise<Void> p = drained;

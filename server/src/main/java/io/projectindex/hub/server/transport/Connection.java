@@ -308,10 +308,14 @@ public final class Connection implements Subscriber, Outbound.Sink {
             List<StoredEvent> missed = List.of();
             if (ar.succeeded()) {
                 Positioned p = ar.result();
+                if (p.recovered() != null) {
+                    services.metrics().resumes(p.recovered() ? "recovered" : p.reason()).increment();
+                }
                 reply(ServerMessage.SUBSCRIPTION_ACK,
                         ack.withRecovery(p.recovered(), p.reason(), p.head().epoch(), p.head().offset()), m.correlationId());
                 missed = p.missed();
             } else if (m.resumes()) {
+                services.metrics().resumes("unavailable").increment();
                 shard.unsubscribe(this, s);
                 replyError(unavailable(ar.cause()).forRequest(Action.SUBSCRIBE.wire(), m.correlationId()));
             } else {
@@ -426,6 +430,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
                 return;
             }
             if (ar.failed()) {
+                services.metrics().replays("unavailable").increment();
                 replyError(unavailable(ar.cause()).forRequest(Action.REPLAY.wire(), m.correlationId()));
             } else {
                 completeReplay(m, ar.result());
@@ -438,6 +443,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
     private void completeReplay(Replay m, ReadResult r) {
         StreamPosition head = r.head();
         if (m.epoch() != null && !m.epoch().equals(head.epoch())) {
+            services.metrics().replays("epoch_changed").increment();
             reply(ServerMessage.REPLAY_COMPLETE, new ReplayComplete(m.projectId(), 0, null, null, head.epoch(), false,
                     false, "epoch_changed"), m.correlationId());
             return;
@@ -447,6 +453,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         for (StoredEvent e : r.events()) {
             sendReplayed(e);
         }
+        services.metrics().replays(recovered ? "complete" : "history_expired").increment();
         List<StoredEvent> events = r.events();
         Long from = events.isEmpty() ? null : events.get(0).offset();
         Long to = events.isEmpty() ? null : events.get(events.size() - 1).offset();
@@ -487,6 +494,43 @@ public final class Connection implements Subscriber, Outbound.Sink {
         s.put("average_write_latency_ms", outbound.averageLatencyMillis());
         s.put("connection_health", health());
         return s;
+    }
+
+    /** This connection for the monitoring API ({@code GET /websocket/connections}). */
+    Map<String, Object> describe() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("connection_id", id);
+        d.put("user_id", principal.userId());
+        d.put("client_id", options.clientId());
+        d.put("remote_address", String.valueOf(ws.remoteAddress()));
+        d.put("connected_at", Timestamps.format(connectedAt));
+        List<Map<String, Object>> subs = new ArrayList<>();
+        for (Subscription s : subscriptions.all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("subscription_id", s.id());
+            m.put("project_id", s.projectId() == null ? null : s.projectId().toString());
+            m.put("event_types", s.typeList());
+            subs.add(m);
+        }
+        d.put("subscriptions", subs);
+        d.put("events_delivered", outbound.eventsSent());
+        d.put("events_replayed", outbound.replaySent());
+        d.put("messages_received", messagesReceived);
+        d.put("queued_frames", outbound.queuedFrames());
+        double h = health();
+        d.put("health_score", h);
+        d.put("health_status", h > 0.8 ? "healthy" : h > 0.5 ? "degraded" : "poor");
+        return d;
+    }
+
+    /** This connection's outbound queue for {@code GET /websocket/queue/status}. */
+    Map<String, Object> queueStatus() {
+        Map<String, Object> q = new LinkedHashMap<>();
+        q.put("connection_id", id);
+        q.put("queued_frames", outbound.queuedFrames());
+        q.put("queued_live_events", outbound.queuedLiveEvents());
+        q.put("queued_live_bytes", outbound.queuedLiveBytes());
+        return q;
     }
 
     public double health() {
@@ -569,9 +613,12 @@ public final class Connection implements Subscriber, Outbound.Sink {
             return;
         }
         Future<Void> f = ws.writeFrame(binary ? Frames.binary(frame) : Frames.text(frame));
-        if (event) {
-            f.onComplete(ar -> outbound.written(ar.succeeded(), enqueuedNanos));
-        }
+        f.onComplete(ar -> {
+            services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
+            if (event) {
+                outbound.written(ar.succeeded(), enqueuedNanos);
+            }
+        });
     }
 
     @Override

@@ -61,6 +61,7 @@ public final class HttpApi {
         router.get(EVENTS).handler(api::history);
         router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(api::ready);
+        MonitoringApi.mount(router, services, context);
         // The live dashboard (static page talking to the WebSocket and the probes).
         router.get("/*").handler(StaticHandler.create("webroot").setCachingEnabled(false).setIndexPage("index.html"));
         router.errorHandler(404, ctx -> HttpErrors.send(ctx.response(), 404, ErrorCode.NOT_FOUND,
@@ -207,30 +208,20 @@ public final class HttpApi {
         });
     }
 
+    /** Readiness: not draining and every required health check (history store, Redis) passes. */
     private void ready(RoutingContext ctx) {
         if (services.lifecycle().draining()) {
             json(ctx, 503, Map.of("status", "draining"));
             return;
         }
-        Future<Void> history = services.history().ping();
-        Future<Void> broker = services.broker().ping();
-        Loops.on(context, Future.join(history, broker)).onComplete(ar -> {
-            Map<String, Object> checks = new LinkedHashMap<>();
-            checks.put("history", check(history, services.history().backend()));
-            checks.put("broker", check(broker, services.broker().name()));
-            boolean ok = history.succeeded() && broker.succeeded();
-            json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready", "checks", checks));
+        Loops.on(context, Future.fromCompletionStage(services.monitor().checkHealth())).onComplete(ar -> {
+            if (ar.failed()) {
+                json(ctx, 503, Map.of("status", "not_ready", "error", String.valueOf(ar.cause().getMessage())));
+                return;
+            }
+            boolean ok = ar.result().ready();
+            json(ctx, ok ? 200 : 503, Map.of("status", ok ? "ready" : "not_ready", "checks", ar.result().toJson().get("checks")));
         });
-    }
-
-    private static Map<String, Object> check(Future<Void> f, String backend) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("healthy", f.succeeded());
-        m.put("backend", backend);
-        if (f.failed()) {
-            m.put("error", String.valueOf(f.cause().getMessage()));
-        }
-        return m;
     }
 
     private static UUID uuidParam(HttpServerRequest req, String name) {

@@ -37,6 +37,7 @@ public final class WebSocketEndpoint {
 
     public void handle(HttpServerRequest request) {
         if (services.lifecycle().draining()) {
+            services.metrics().connectionRejected("draining");
             HttpErrors.unavailable(request.response(), "the hub is shutting down; connect to another node", 1);
             return;
         }
@@ -50,6 +51,7 @@ public final class WebSocketEndpoint {
         try {
             options = ConnectionOptions.parse(request.params());
         } catch (ProtocolException e) {
+            services.metrics().connectionRejected("invalid_option");
             HttpErrors.fail(request.response(), e);
             return;
         }
@@ -58,14 +60,14 @@ public final class WebSocketEndpoint {
             principal = services.authenticator().authenticate(bearer(request, options));
         } catch (AuthenticationException e) {
             log.info("handshake refused (401) from {}: {}", request.remoteAddress(), e.getMessage());
-            services.metrics().error("unauthorized", "handshake");
+            services.metrics().connectionRejected("unauthorized");
             HttpErrors.send(request.response(), 401, ErrorCode.UNAUTHORIZED, "authentication required", Map.of());
             return;
         }
         int max = services.config().websocket().maxConnections();
         if (services.connectionSlots().incrementAndGet() > max) {
             services.connectionSlots().decrementAndGet();
-            services.metrics().error("connection_limit", "handshake");
+            services.metrics().connectionRejected("connection_limit");
             log.warn("connection refused: limit of {} connections reached (remote {})", max, request.remoteAddress());
             request.toWebSocket().onSuccess(ws -> ws.close((short) CloseCode.LIMIT_REACHED.code(),
                     "connection limit reached (" + max + ")"));
