@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The public keys of a JWKS URL, cached. Thread-safe, and it never makes a caller wait on the
+ * Thread-safe cache of the public keys of a JWKS URL that never makes a caller wait on the
  * network: {@link #get} answers from the cached snapshot and, when that snapshot is older than
  * the refresh age or holds no key matching a token (a new {@code kid} after a rotation), starts
  * a fetch on the JDK's asynchronous HTTP client. Fetches are one at a time and at least
