@@ -18,6 +18,7 @@ public final class HubCommand implements Runnable {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new HubCommand());
         cli.addSubcommand("serve", ServeCommand.create());
+        cli.addSubcommand("token", new TokenCommand());
         return cli;
     }
 

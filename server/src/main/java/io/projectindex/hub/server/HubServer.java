@@ -1,7 +1,10 @@
 package io.projectindex.hub.server;
 
 import ch.qos.logback.classic.Level;
+import io.projectindex.hub.server.audit.AuditLog;
+import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
+import io.projectindex.hub.server.auth.JwtAuthenticator;
 import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.broker.LocalBroker;
 import io.projectindex.hub.server.config.ConfigException;
@@ -80,11 +83,14 @@ public final class HubServer {
     }
 
     public static Future<HubServer> start(HubConfig config, HubClock clock) {
-        checkBinding(config);
         applyLogLevel(config.server().logLevel());
+        checkBinding(config);
+        Authenticator authenticator = JwtAuthenticator.create(config.auth(), clock);
+        logAuthentication(config);
         int loops = config.server().effectiveEventLoops();
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         HubMetrics metrics = new HubMetrics();
+        AuditLog audit = AuditLog.open(config.auth().auditDestination(), clock, config.server().nodeId(), metrics.registry());
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         HistoryStore history = createHistory(config, clock);
         Hub hub = new Hub();
         Broker broker = new LocalBroker(history, hub);
@@ -96,7 +102,7 @@ public final class HubServer {
                 history.backend(), () -> history.ping().toCompletionStage(), Optional.empty(), MemoryStatus::read),
                 notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
-                Authenticator.DISABLED, new AtomicInteger(), new Lifecycle(), monitor,
+                authenticator, Admission.of(config.auth(), clock), audit, new AtomicInteger(), new Lifecycle(), monitor,
                 new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
 
         List<HttpVerticle> verticles = new ArrayList<>();
@@ -104,7 +110,10 @@ public final class HubServer {
         // Every instance listens on the same port and Vert.x spreads accepted connections across
         // them. Port 0 is written as -1 so that all instances share one random port.
         int listenPort = config.server().port() == 0 ? -1 : config.server().port();
-        Future<Void> chain = Future.succeededFuture();
+        // A JWKS is fetched before listening so the first clients are not refused for want of keys;
+        // the fetch completes (successfully or not) within its own timeout.
+        Future<Void> chain = authenticator instanceof JwtAuthenticator jwt
+                ? Future.fromCompletionStage(jwt.ready()) : Future.succeededFuture();
         for (int i = 0; i < loops; i++) {
             HttpVerticle v = new HttpVerticle(services, i, listenPort);
             verticles.add(v);
@@ -118,6 +127,7 @@ public final class HubServer {
                         services.nodeId(), services.version(), config.server().host(), server.port, loops,
                         history.backend(), broker.name(), services.authenticator().enabled() ? "on" : "off"))
                 .recover(t -> {
+                    audit.close();
                     vertx.close();
                     return Future.failedFuture(t);
                 });
@@ -133,6 +143,9 @@ public final class HubServer {
 
     /** Without authentication the hub only binds loopback addresses, unless told --insecure. */
     private static void checkBinding(HubConfig config) {
+        if (config.auth().enabled()) {
+            return;
+        }
         String host = config.server().host();
         boolean loopback;
         try {
@@ -146,6 +159,17 @@ public final class HubServer {
         }
         if (!loopback) {
             log.warn("serving {} WITHOUT authentication (--insecure): anyone who can reach it can read and publish", host);
+        }
+    }
+
+    private static void logAuthentication(HubConfig config) {
+        if (config.auth().enabled()) {
+            log.info("authentication ON: tokens verified with {}; clock skew {} s; audit log: {}", config.auth().describe(),
+                    config.auth().clockSkew().toSeconds(), config.auth().auditDestination());
+        } else {
+            log.info("authentication OFF: every client may read and publish every project, so the hub serves {}{}."
+                            + " Set AUTH_JWT_SECRET, AUTH_JWT_PUBLIC_KEY or AUTH_JWKS_URL to turn it on.",
+                    config.server().host(), config.server().insecure() ? " (--insecure)" : " (loopback only)");
         }
     }
 
@@ -213,6 +237,10 @@ public final class HubServer {
                 .eventually(() -> services.broker().close())
                 .eventually(() -> services.history().close())
                 .eventually(() -> vertx.close())
+                .eventually(() -> {
+                    services.audit().close();
+                    return Future.succeededFuture();
+                })
                 .andThen(ar -> services.metrics().close())
                 .onComplete(ar -> log.info("hub stopped"))
                 .mapEmpty();

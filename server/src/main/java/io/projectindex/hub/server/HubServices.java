@@ -1,5 +1,7 @@
 package io.projectindex.hub.server;
 
+import io.projectindex.hub.server.audit.AuditLog;
+import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
 import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.config.HubConfig;
@@ -20,6 +22,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
  * @param lastCleanup     what the last scheduled history cleanup removed
+ * @param admission       handshake rate per client IP and connections per user
+ * @param audit           the security audit log
  */
 public record HubServices(
         HubConfig config,
@@ -30,6 +34,8 @@ public record HubServices(
         Hub hub,
         HubMetrics metrics,
         Authenticator authenticator,
+        Admission admission,
+        AuditLog audit,
         AtomicInteger connectionSlots,
         Lifecycle lifecycle,
         Monitor monitor,

@@ -23,6 +23,7 @@ public record HubConfig(
         HistoryConfig history,
         RedisConfig redis,
         MonitoringConfig monitoring,
+        AuthConfig auth,
         Map<String, JsonNode> sections) {
 
     /** The setting that names the config file (read before the file itself). */
@@ -45,6 +46,7 @@ public record HubConfig(
         all.addAll(HistoryConfig.SETTINGS);
         all.addAll(RedisConfig.SETTINGS);
         all.addAll(MonitoringConfig.SETTINGS);
+        all.addAll(AuthConfig.SETTINGS);
         SETTINGS = Collections.unmodifiableList(all);
     }
 
@@ -54,7 +56,8 @@ public record HubConfig(
 
     static HubConfig from(SettingValues v, Map<String, JsonNode> sections) {
         return new HubConfig(ServerConfig.from(v), WebSocketConfig.from(v), DeliveryConfig.from(v),
-                PublishConfig.from(v), HistoryConfig.from(v), RedisConfig.from(v), MonitoringConfig.from(v), sections);
+                PublishConfig.from(v), HistoryConfig.from(v), RedisConfig.from(v), MonitoringConfig.from(v), AuthConfig.from(v),
+                sections);
     }
 
     /** The configuration with all defaults and the given overrides (keys are environment names); for tests and tools. */

@@ -16,7 +16,6 @@ import io.projectindex.hub.protocol.message.Ping;
 import io.projectindex.hub.protocol.message.Pong;
 import io.projectindex.hub.protocol.message.PreferencesAck;
 import io.projectindex.hub.protocol.message.Refresh;
-import io.projectindex.hub.protocol.message.RefreshAck;
 import io.projectindex.hub.protocol.message.Replay;
 import io.projectindex.hub.protocol.message.ReplayComplete;
 import io.projectindex.hub.protocol.message.ServerMessage;
@@ -81,7 +80,9 @@ public final class Connection implements Subscriber, Outbound.Sink {
     private final HubServices services;
     private final WebSocketConfig limits;
     private final String id;
-    private final Principal principal;
+    /** Replaced by a successful {@code refresh}; {@link #token} owns its lifetime. */
+    private Principal principal;
+    private final TokenLifetime token;
     private final ConnectionOptions options;
     private final Instant connectedAt;
     private final long connectedNanos;
@@ -121,6 +122,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         this.services = services;
         this.limits = services.config().websocket();
         this.principal = principal;
+        this.token = new TokenLifetime(context.owner(), services, principal, id, ws.remoteAddress());
         this.options = options;
         this.id = id;
         this.connectedAt = services.clock().now();
@@ -161,6 +163,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
         log.info("connection {} opened: user={} client_id={} remote={} batch={} compression={}", id, principal.userId(),
                 options.clientId(), ws.remoteAddress(), options.batch(), options.compressionName());
         reply(ServerMessage.WELCOME, welcome(), null);
+        token.start(n -> reply(ServerMessage.NOTICE, n, null),
+                () -> close(CloseCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED.reason()));
     }
 
     private Welcome welcome() {
@@ -466,12 +470,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
     }
 
     private void refresh(Refresh m) {
-        if (!services.authenticator().enabled()) {
-            reply(ServerMessage.REFRESH_ACK, new RefreshAck("success", principal.userId(), null), m.correlationId());
-            return;
-        }
-        throw new ProtocolException(ErrorCode.INVALID_FIELD, "token refresh is handled by the authenticator",
-                Map.of("field", "token"));
+        principal = token.refresh(m.token());
+        reply(ServerMessage.REFRESH_ACK, token.ack(), m.correlationId());
     }
 
     private Map<String, Object> stats() {
@@ -577,6 +577,9 @@ public final class Connection implements Subscriber, Outbound.Sink {
 
     private void replyError(ProtocolException e) {
         errorsSent++;
+        if (e.code() == ErrorCode.FORBIDDEN) {
+            token.forbidden(e);
+        }
         services.metrics().error(e.code().wire(), "websocket");
         Map<String, Object> details = e.details().isEmpty() ? null : e.details();
         reply(ServerMessage.ERROR, new ErrorData(e.code().wire(), e.getMessage(), details, e.action()), e.correlationId());
@@ -675,6 +678,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         outbound.close();
         hold = null;
         shard.detach(this);
+        token.closed();
         services.connectionSlots().decrementAndGet();
         Duration open = Duration.ofNanos(ageNanos());
         int code = closeCode != null ? closeCode.code() : ws.closeStatusCode() == null ? 1006 : ws.closeStatusCode();

@@ -84,6 +84,7 @@ public final class HttpApi {
             return services.authenticator().authenticate(WebSocketEndpoint.bearer(ctx.request(), null));
         } catch (AuthenticationException e) {
             services.metrics().error("unauthorized", "http");
+            services.audit().authFailure("http", WebSocketEndpoint.remoteIp(ctx.request()), e.getMessage());
             HttpErrors.send(ctx.response(), 401, ErrorCode.UNAUTHORIZED, "authentication required", Map.of());
             return null;
         }
@@ -110,6 +111,7 @@ public final class HttpApi {
         }
         for (EventDraft d : drafts) {
             if (!principal.canPublish(d.projectId())) {
+                services.audit().forbidden(principal.userId(), "publish", d.projectId(), WebSocketEndpoint.remoteIp(ctx.request()));
                 HttpErrors.send(ctx.response(), 403, ErrorCode.FORBIDDEN,
                         "not allowed to publish to project " + d.projectId(), Map.of("project_id", d.projectId().toString()));
                 return;
@@ -134,6 +136,11 @@ public final class HttpApi {
                 }
                 accepted.add(a);
             }
+            if (services.audit().enabled()) {
+                Map<UUID, Integer> counts = new LinkedHashMap<>();
+                ar.result().forEach(r -> counts.merge(r.event().projectId(), 1, Integer::sum));
+                services.audit().published(principal.userId(), WebSocketEndpoint.remoteIp(ctx.request()), counts);
+            }
             json(ctx, 202, Map.of("accepted", accepted));
         });
     }
@@ -149,6 +156,7 @@ public final class HttpApi {
         try {
             UUID projectId = uuidParam(req, "project_id");
             if (!principal.canRead(projectId)) {
+                services.audit().forbidden(principal.userId(), "history", projectId, WebSocketEndpoint.remoteIp(ctx.request()));
                 HttpErrors.send(ctx.response(), 403, ErrorCode.FORBIDDEN, "not allowed to read project " + projectId,
                         Map.of("project_id", projectId.toString()));
                 return;

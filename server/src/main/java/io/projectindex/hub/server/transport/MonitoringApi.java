@@ -75,6 +75,8 @@ final class MonitoringApi {
             HttpErrors.send(ctx.response(), 401, ErrorCode.UNAUTHORIZED, "authentication required", Map.of());
             return;
         }
+        String ip = ctx.request().remoteAddress() == null ? null : ctx.request().remoteAddress().hostAddress();
+        services.audit().admin(p.userId(), ctx.request().method().name(), ctx.request().path(), ip, p.isAdmin());
         if (!p.isAdmin()) {
             services.metrics().error("forbidden", "monitoring");
             HttpErrors.send(ctx.response(), 403, ErrorCode.FORBIDDEN, "the monitoring API needs the admin scope", Map.of());
