@@ -59,7 +59,7 @@ public final class RelevanceScorer {
         double base = base(data);
         Duration age = timestamp == null ? Duration.ZERO : Duration.between(timestamp, clock.now());
         double recency = recencyFactor(age);
-        double preferred = type == EventType.DEPENDENCY_CHANGED && hasLanguage(data)
+        double preferred = hasLanguage(data)
                 ? score(base + PREFERRED_LANGUAGE_BONUS, recency) : score(base, recency);
         return new EventFacts(type, data, base, recency, score(base, recency), preferred);
     }
@@ -109,7 +109,11 @@ public final class RelevanceScorer {
         return 0.5 + 0.3 * c + (patterns ? 0.1 : 0) + (challenges ? 0.1 : 0);
     }
 
+    /** Only dependency events earn the preferred-language bonus. */
     private static boolean hasLanguage(EventData data) {
+        if (!(data instanceof DependencyChangedData)) {
+            return false;
+        }
         String l = ((DependencyChangedData) data).language();
         return l != null && !l.isBlank();
     }
