@@ -4,8 +4,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Events filtered out, counted by {@link FilterDecision#reason()} — e.g. one per connection for
- * {@code get_stats}. Not thread-safe: confined to the owner's event loop.
+ * Not thread-safe: confined to the owner's event loop. Events filtered out, counted by
+ * {@link FilterDecision#reason()} — e.g. one per connection for {@code get_stats}.
  */
 public final class FilterCounts {
     private static final FilterDecision[] DECISIONS = FilterDecision.values();

@@ -3,10 +3,10 @@ package io.projectindex.hub.server.filter;
 import io.projectindex.hub.protocol.filter.FilterSpec;
 
 /**
+ * Not thread-safe: confined to the event loop of the {@link FilterGroups} that created it.
  * One distinct {@link FilterSpec} on a shard, shared by every subscription and connection
  * preference that uses an equal spec, and evaluated at most once per event: the last decision
- * is memoised against the identity of the {@link EventFacts} it was computed for. Not
- * thread-safe: confined to the event loop of the {@link FilterGroups} that created it.
+ * is memoised against the identity of the {@link EventFacts} it was computed for.
  */
 public final class FilterGroup {
     private final CompiledFilter filter;

@@ -8,11 +8,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The filter groups of one shard: interns compiled filters by {@link FilterSpec} equality with
- * reference counting, so subscriptions and preferences with identical filters share one
- * {@link FilterGroup} and one evaluation per event — the cost of filtering grows with the
- * number of distinct specs, not the number of subscribers. Not thread-safe: one instance per
- * shard, confined to its event loop (the groups' memos are plain fields).
+ * Not thread-safe: one instance per shard, confined to its event loop (the groups' memos are
+ * plain fields). The filter groups of one shard: interns compiled filters by
+ * {@link FilterSpec} equality with reference counting, so subscriptions and preferences with
+ * identical filters share one {@link FilterGroup} and one evaluation per event — the cost of
+ * filtering grows with the number of distinct specs, not the number of subscribers.
  */
 public final class FilterGroups {
     private final Map<FilterSpec, FilterGroup> groups = new HashMap<>();

@@ -10,7 +10,7 @@ import java.util.List;
  * thread-safe.
  *
  * <p>Syntax: {@code *} matches any run of characters inside one path segment (never {@code /});
- * {@code **} as a whole segment matches zero or more segments ({@code a/**&#47;b} matches
+ * {@code **} as a whole segment matches zero or more segments (<code>a/**&#47;b</code> matches
  * {@code a/b} and {@code a/x/y/b}), while {@code **} inside a segment ({@code a**b}) is a plain
  * {@code *}; {@code ?} matches one character; {@code [abc]}, {@code [a-z]}, {@code [!x]} and
  * {@code [^x]} are character classes (a {@code ]} right after the opening bracket or negation

@@ -7,9 +7,9 @@ import java.util.LinkedHashMap;
 import java.util.UUID;
 
 /**
- * The progress threshold ({@code min_progress_threshold} / {@code min_progress_updates} = N) of
- * one subscription: remembers, per analysis session, the last progress event actually
- * delivered. Not thread-safe: confined to the owning connection's event loop.
+ * Not thread-safe: confined to the owning connection's event loop. The progress threshold
+ * ({@code min_progress_threshold} / {@code min_progress_updates} = N) of one subscription:
+ * remembers, per analysis session, the last progress event actually delivered.
  *
  * <p>An {@code analysis_progress} event is admitted when N is 0, or it is the first one seen
  * for its session, or {@code floor(p/N) > floor(last/N)} (it crosses a multiple of N since the

@@ -1,8 +1,8 @@
 package io.projectindex.hub.server.filter;
 
 /**
- * The filtering state of one subscription: its shared {@link FilterGroup} and its own
- * {@link ProgressGate}. Not thread-safe: confined to the owning connection's event loop.
+ * Not thread-safe: confined to the owning connection's event loop. The filtering state of one
+ * subscription: its shared {@link FilterGroup} and its own {@link ProgressGate}.
  *
  * <p>Combination (PROTOCOL §7): an event goes to the subscription only if the connection's
  * preferences and the subscription's filters both pass (global rules are checked once per
