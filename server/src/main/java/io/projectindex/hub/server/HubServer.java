@@ -9,8 +9,10 @@ import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.broker.LocalBroker;
 import io.projectindex.hub.server.config.ConfigException;
 import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.filter.GlobalFilters;
 import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.AlertNotifier;
+import io.projectindex.hub.server.monitor.AlertRules;
 import io.projectindex.hub.server.monitor.HubHealthChecks;
 import io.projectindex.hub.server.monitor.HubMetrics;
 import io.projectindex.hub.server.monitor.MemoryStatus;
@@ -86,6 +88,8 @@ public final class HubServer {
         applyLogLevel(config.server().logLevel());
         checkBinding(config);
         Authenticator authenticator = JwtAuthenticator.create(config.auth(), clock);
+        GlobalFilters globalFilters = GlobalFilters.from(config);
+        AlertRules.from(config); // validates the alert_rules section before anything is started
         logAuthentication(config);
         int loops = config.server().effectiveEventLoops();
         HubMetrics metrics = new HubMetrics();
@@ -103,7 +107,7 @@ public final class HubServer {
                 notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
                 authenticator, Admission.of(config.auth(), clock), audit, new AtomicInteger(), new Lifecycle(), monitor,
-                new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
+                globalFilters, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
 
         List<HttpVerticle> verticles = new ArrayList<>();
         List<String> deployments = new ArrayList<>();

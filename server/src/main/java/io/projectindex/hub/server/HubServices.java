@@ -5,6 +5,7 @@ import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
 import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.filter.GlobalFilters;
 import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.HubMetrics;
 import io.projectindex.hub.server.monitor.Monitor;
@@ -21,6 +22,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * Every component is thread-safe.
  *
  * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
+ * @param globalFilters   filter rules of the server configuration, applied before every connection's filters
  * @param lastCleanup     what the last scheduled history cleanup removed
  * @param admission       handshake rate per client IP and connections per user
  * @param audit           the security audit log
@@ -39,6 +41,7 @@ public record HubServices(
         AtomicInteger connectionSlots,
         Lifecycle lifecycle,
         Monitor monitor,
+        GlobalFilters globalFilters,
         AtomicReference<CleanupResult> lastCleanup,
         String nodeId,
         String version) {

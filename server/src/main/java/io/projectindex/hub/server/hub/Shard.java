@@ -1,6 +1,12 @@
 package io.projectindex.hub.server.hub;
 
 import io.projectindex.hub.protocol.EventType;
+import io.projectindex.hub.protocol.filter.FilterSpec;
+import io.projectindex.hub.server.filter.EventFacts;
+import io.projectindex.hub.server.filter.FilterDecision;
+import io.projectindex.hub.server.filter.FilterGroups;
+import io.projectindex.hub.server.filter.GlobalFilters;
+import io.projectindex.hub.server.filter.RelevanceScorer;
 import io.projectindex.hub.server.stream.StoredEvent;
 
 import java.util.ArrayList;
@@ -14,21 +20,34 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
- * The connections owned by one event loop and their subscription index. Events arrive through
- * {@link #submit} from any thread and are delivered on the loop, in the order submitted, to every
- * connection with a matching subscription — each connection at most once per event. All other
+ * The connections owned by one event loop, their subscription index and their filters. Events
+ * arrive through {@link #submit} from any thread and are delivered on the loop, in the order
+ * submitted, to every connection with an in-scope subscription — each connection at most once
+ * per event. Per event the shard computes the event's facts and the global rules' decision once;
+ * filters with equal specs share one evaluation per event ({@link FilterGroups}). All other
  * methods are confined to the loop.
  */
 public final class Shard {
     private final int index;
     private final Executor loop;
+    private final RelevanceScorer scorer;
+    private final GlobalFilters global;
+    private final FilterGroups groups = new FilterGroups();
     private final SubscriptionIndex subscriptions = new SubscriptionIndex();
     private final Set<Subscriber> members = Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<Subscriber> targets = new ArrayList<>();
+
+    /** A shard without global rules and with the system clock for relevance (tests). */
+    public Shard(int index, Executor loop) {
+        this(index, loop, new RelevanceScorer(io.projectindex.hub.server.time.HubClock.SYSTEM), GlobalFilters.NONE);
+    }
 
     /** @param loop runs tasks on this shard's event loop, in submission order */
-    public Shard(int index, Executor loop) {
+    public Shard(int index, Executor loop, RelevanceScorer scorer, GlobalFilters global) {
         this.index = index;
         this.loop = loop;
+        this.scorer = scorer;
+        this.global = global;
     }
 
     public int index() {
@@ -43,12 +62,47 @@ public final class Shard {
     void deliver(List<StoredEvent> events) {
         for (int i = 0; i < events.size(); i++) {
             StoredEvent e = events.get(i);
-            subscriptions.forEachTarget(e.projectId(), s -> {
-                if (s.subscriptions().matches(e)) {
-                    s.deliverLive(e);
+            targets.clear();
+            subscriptions.collectTargets(e.projectId(), targets);
+            EventFacts facts = null;
+            FilterDecision globalDecision = null;
+            for (int t = 0; t < targets.size(); t++) {
+                Subscriber s = targets.get(t);
+                if (!s.subscriptions().matches(e)) {
+                    continue;
                 }
-            });
+                if (facts == null) {
+                    facts = scorer.facts(e);
+                    globalDecision = global.test(facts);
+                }
+                s.deliverLive(e, facts, globalDecision);
+            }
         }
+        targets.clear();
+    }
+
+    /** Facts of an event read from history (resume), scored now; and the global rules' decision on them. */
+    public EventFacts facts(StoredEvent e) {
+        return scorer.facts(e);
+    }
+
+    public FilterDecision globalDecision(EventFacts facts) {
+        return global.test(facts);
+    }
+
+    public GlobalFilters globalFilters() {
+        return global;
+    }
+
+    /** Distinct filter specs in use on this shard (subscriptions and preferences). */
+    public int distinctFilters() {
+        return groups.distinct();
+    }
+
+    /** Replaces a connection's preferences (shared compiled form with equal preferences). */
+    public void setPreferences(Subscriber s, FilterSpec spec) {
+        SubscriptionSet set = s.subscriptions();
+        set.preferences(spec, groups.replace(set.preferencesGroup(), spec));
     }
 
     public void attach(Subscriber s) {
@@ -57,7 +111,15 @@ public final class Shard {
 
     public void detach(Subscriber s) {
         members.remove(s);
-        subscriptions.removeAll(s, s.subscriptions().projects());
+        SubscriptionSet set = s.subscriptions();
+        subscriptions.removeAll(s, set.projects());
+        for (Subscription sub : set.all()) {
+            sub.detachFilter();
+        }
+        if (set.preferencesGroup() != null) {
+            groups.release(set.preferencesGroup());
+            set.preferences(set.preferences(), null);
+        }
     }
 
     /** Thread-safe: runs {@code view} over this shard's connections on its loop (for monitoring). */
@@ -82,11 +144,13 @@ public final class Shard {
     }
 
     public void subscribe(Subscriber s, Subscription subscription) {
+        subscription.attach(groups.subscription(subscription.filters()));
         s.subscriptions().add(subscription);
         subscriptions.sync(s, subscription.projectId());
     }
 
     public void unsubscribe(Subscriber s, Subscription subscription) {
+        subscription.detachFilter();
         s.subscriptions().remove(subscription);
         subscriptions.sync(s, subscription.projectId());
     }
@@ -96,6 +160,7 @@ public final class Shard {
         List<Subscription> removed = new ArrayList<>();
         List<String> affected = s.subscriptions().narrow(projectId, types, removed);
         for (Subscription r : removed) {
+            r.detachFilter();
             subscriptions.sync(s, r.projectId());
         }
         subscriptions.sync(s, null);

@@ -1,5 +1,7 @@
 package io.projectindex.hub.server.hub;
 
+import io.projectindex.hub.server.filter.EventFacts;
+import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.stream.StoredEvent;
 
 /**
@@ -10,6 +12,10 @@ public interface Subscriber {
 
     SubscriptionSet subscriptions();
 
-    /** A live event in scope of at least one of this connection's subscriptions. */
-    void deliverLive(StoredEvent event);
+    /**
+     * A live event in scope of at least one of this connection's subscriptions, with its facts
+     * (computed once per event) and the global rules' decision; the connection applies its
+     * preferences and subscription filters ({@link SubscriptionSet#evaluate}).
+     */
+    void deliverLive(StoredEvent event, EventFacts facts, FilterDecision global);
 }

@@ -2,6 +2,7 @@ package io.projectindex.hub.server.hub;
 
 import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.filter.FilterSpec;
+import io.projectindex.hub.server.filter.SubscriptionFilter;
 import io.projectindex.hub.server.stream.StoredEvent;
 
 import java.util.EnumSet;
@@ -21,6 +22,7 @@ public final class Subscription {
     private final UUID sessionId;
     private final String sessionText;
     private final FilterSpec filters;
+    private SubscriptionFilter filter;
 
     public Subscription(String id, Set<EventType> types, UUID projectId, UUID sessionId, FilterSpec filters) {
         this.id = id;
@@ -54,6 +56,21 @@ public final class Subscription {
 
     public FilterSpec filters() {
         return filters;
+    }
+
+    /** The compiled, shared filter and this subscription's progress gate; set by the shard on subscribe. */
+    public SubscriptionFilter filter() {
+        return filter;
+    }
+
+    void attach(SubscriptionFilter f) {
+        this.filter = f;
+    }
+
+    void detachFilter() {
+        if (filter != null) {
+            filter.close();
+        }
     }
 
     /** True when the event is of a subscribed type, project and session (filters not applied). */

@@ -47,6 +47,19 @@ final class SubscriptionIndex {
         }
     }
 
+    /** Adds to {@code out} every connection that may want an event of {@code projectId}, each once. */
+    void collectTargets(UUID projectId, java.util.List<Subscriber> out) {
+        Set<Subscriber> subs = byProject.get(projectId);
+        if (subs != null) {
+            for (Subscriber s : subs) {
+                if (!s.subscriptions().hasWildcard()) {
+                    out.add(s);
+                }
+            }
+        }
+        out.addAll(wildcard);
+    }
+
     void forEachTarget(UUID projectId, Consumer<Subscriber> visit) {
         Set<Subscriber> subs = byProject.get(projectId);
         if (subs != null) {

@@ -2,6 +2,9 @@ package io.projectindex.hub.server.hub;
 
 import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.filter.FilterSpec;
+import io.projectindex.hub.server.filter.EventFacts;
+import io.projectindex.hub.server.filter.FilterDecision;
+import io.projectindex.hub.server.filter.FilterGroup;
 import io.projectindex.hub.server.stream.StoredEvent;
 
 import java.util.ArrayList;
@@ -22,6 +25,7 @@ public final class SubscriptionSet {
     private final Map<UUID, Integer> projectRefs = new HashMap<>(2);
     private int wildcardRefs;
     private FilterSpec preferences = FilterSpec.DEFAULT;
+    private FilterGroup preferencesGroup;
 
     public int size() {
         return subscriptions.size();
@@ -44,8 +48,14 @@ public final class SubscriptionSet {
         return preferences;
     }
 
-    public void preferences(FilterSpec preferences) {
-        this.preferences = preferences;
+    /** The compiled preferences shared with equal preferences of other connections (null until set). */
+    public FilterGroup preferencesGroup() {
+        return preferencesGroup;
+    }
+
+    void preferences(FilterSpec spec, FilterGroup group) {
+        this.preferences = spec;
+        this.preferencesGroup = group;
     }
 
     /** True if some subscription has no project (it sees every readable project). */
@@ -61,7 +71,7 @@ public final class SubscriptionSet {
         return Set.copyOf(projectRefs.keySet());
     }
 
-    /** True if any subscription has the event in scope. */
+    /** True if any subscription has the event in scope (types, project, session; filters not applied). */
     public boolean matches(StoredEvent e) {
         for (int i = 0; i < subscriptions.size(); i++) {
             if (subscriptions.get(i).inScope(e)) {
@@ -69,6 +79,52 @@ public final class SubscriptionSet {
             }
         }
         return false;
+    }
+
+    /**
+     * Filters a live event for this connection: {@link FilterDecision#PASS} if the global rules
+     * and, for at least one in-scope subscription, the connection's preferences and that
+     * subscription's filters (with its progress threshold) admit it — each admitting
+     * subscription then records the delivery; otherwise the first in-scope subscription's reason.
+     * Null when no subscription has the event in scope.
+     */
+    public FilterDecision evaluate(StoredEvent e, EventFacts facts, FilterDecision global) {
+        FilterDecision first = null;
+        boolean passed = false;
+        for (int i = 0; i < subscriptions.size(); i++) {
+            Subscription s = subscriptions.get(i);
+            if (!s.inScope(e)) {
+                continue;
+            }
+            FilterDecision d = global.passed() ? s.filter().test(facts, preferencesGroup) : global;
+            if (d.passed()) {
+                passed = true;
+            } else if (first == null) {
+                first = d;
+            }
+        }
+        if (passed) {
+            for (int i = 0; i < subscriptions.size(); i++) {
+                Subscription s = subscriptions.get(i);
+                if (s.inScope(e) && s.filter().test(facts, preferencesGroup).passed()) {
+                    s.filter().delivered(facts, preferencesGroup);
+                }
+            }
+            return FilterDecision.PASS;
+        }
+        return first;
+    }
+
+    /** Filters a missed event for one (resuming) subscription; records the delivery when it passes. */
+    public FilterDecision evaluate(Subscription s, StoredEvent e, EventFacts facts, FilterDecision global) {
+        if (!s.inScope(e)) {
+            return null;
+        }
+        FilterDecision d = global.passed() ? s.filter().test(facts, preferencesGroup) : global;
+        if (d.passed()) {
+            s.filter().delivered(facts, preferencesGroup);
+        }
+        return d;
     }
 
     void add(Subscription s) {

@@ -24,11 +24,16 @@ import io.projectindex.hub.protocol.message.Subscribe;
 import io.projectindex.hub.protocol.message.SubscriptionAck;
 import io.projectindex.hub.protocol.message.Unsubscribe;
 import io.projectindex.hub.protocol.message.Welcome;
+import io.projectindex.hub.protocol.filter.FilterSpec;
 import io.projectindex.hub.server.HubServices;
 import io.projectindex.hub.server.auth.Principal;
 import io.projectindex.hub.server.config.WebSocketConfig;
 import io.projectindex.hub.server.delivery.HealthScore;
 import io.projectindex.hub.server.delivery.Outbound;
+import io.projectindex.hub.server.filter.CompiledRule;
+import io.projectindex.hub.server.filter.EventFacts;
+import io.projectindex.hub.server.filter.FilterCounts;
+import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.hub.Shard;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.projectindex.hub.server.hub.Subscription;
@@ -99,15 +104,20 @@ public final class Connection implements Subscriber, Outbound.Sink {
     private String closeReason;
     private long messagesReceived;
     private long errorsSent;
+    private final FilterCounts filtered = new FilterCounts();
 
-    /** Live events of one project held while a subscription of it is being positioned. */
+    /** Live events of one project held (unfiltered) while a subscription of it is being positioned. */
     private static final class Hold {
         final UUID projectId;
-        final List<StoredEvent> events = new ArrayList<>();
+        final List<Held> events = new ArrayList<>();
 
         Hold(UUID projectId) {
             this.projectId = projectId;
         }
+    }
+
+    /** A held live event with its facts and the global rules' decision, filtered when released. */
+    private record Held(StoredEvent event, EventFacts facts, FilterDecision global) {
     }
 
     /** The outcome of positioning a project subscription. */
@@ -283,6 +293,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         if (m.projectId() != null && !principal.canRead(m.projectId())) {
             throw forbidden(m.projectId());
         }
+        checkRules(m.filters(), "filters");
         String subscriptionId = m.subscriptionId();
         if (subscriptionId != null && subscriptions.find(subscriptionId) != null) {
             throw ProtocolException.invalidField("subscription_id",
@@ -326,7 +337,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
                 log.warn("connection {}: stream position of {} unavailable: {}", id, m.projectId(), ar.cause().toString());
                 reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             }
-            releaseHold(missed);
+            releaseHold(s, missed);
             busy = false;
             drainInbox();
         });
@@ -372,30 +383,54 @@ public final class Connection implements Subscriber, Outbound.Sink {
         return out;
     }
 
-    /** Sends the missed events and the held live events merged by offset, then lets live events flow. */
-    private void releaseHold(List<StoredEvent> missed) {
+    /**
+     * Sends the missed events of {@code resumed} and the held live events merged by offset (an
+     * offset in both is sent once), each filtered in that order — so progress thresholds see
+     * events in stream order — then lets live events flow.
+     */
+    private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
         Hold h = hold;
         hold = null;
         if (h == null) {
             return;
         }
-        List<StoredEvent> live = h.events;
+        List<Held> live = h.events;
         int i = 0;
         int j = 0;
-        long last = Long.MIN_VALUE;
         while (i < missed.size() || j < live.size()) {
-            boolean takeMissed = j >= live.size() || (i < missed.size() && missed.get(i).offset() <= live.get(j).offset());
-            StoredEvent e = takeMissed ? missed.get(i++) : live.get(j++);
-            if (e.offset() == last) {
-                continue;
-            }
-            last = e.offset();
-            if (takeMissed) {
-                sendReplayed(e);
+            long mo = i < missed.size() ? missed.get(i).offset() : Long.MAX_VALUE;
+            long lo = j < live.size() ? live.get(j).event().offset() : Long.MAX_VALUE;
+            if (lo <= mo) {
+                Held held = live.get(j++);
+                if (lo == mo) {
+                    i++;
+                }
+                FilterDecision d = subscriptions.evaluate(held.event(), held.facts(), held.global());
+                send(held.event(), d, lo == mo);
             } else {
-                sendLive(e);
+                StoredEvent e = missed.get(i++);
+                EventFacts facts = shard.facts(e);
+                send(e, subscriptions.evaluate(resumed, e, facts, shard.globalDecision(facts)), true);
             }
         }
+    }
+
+    private void send(StoredEvent e, FilterDecision d, boolean replay) {
+        if (d == null) {
+            return;
+        }
+        if (!d.passed()) {
+            countFiltered(d);
+        } else if (replay) {
+            sendReplayed(e);
+        } else {
+            sendLive(e);
+        }
+    }
+
+    private void countFiltered(FilterDecision d) {
+        filtered.record(d);
+        services.metrics().filtered(d.reason()).increment();
     }
 
     private void unsubscribe(Unsubscribe m) {
@@ -415,8 +450,19 @@ public final class Connection implements Subscriber, Outbound.Sink {
                 m.eventTypes().isEmpty() ? null : List.copyOf(m.eventTypes())), m.correlationId());
     }
 
+    /** Rules the protocol accepts but that can never hold (e.g. ordering on text) are refused here, naming the rule. */
+    private static void checkRules(FilterSpec spec, String path) {
+        for (int i = 0; i < spec.rules().size(); i++) {
+            String problem = CompiledRule.problem(spec.rules().get(i));
+            if (problem != null) {
+                throw ProtocolException.invalidField(path + ".rules[" + i + "]", problem);
+            }
+        }
+    }
+
     private void setPreferences(SetPreferences m) {
-        subscriptions.preferences(m.preferences());
+        checkRules(m.preferences(), "preferences");
+        shard.setPreferences(this, m.preferences());
         reply(ServerMessage.PREFERENCES_ACK, new PreferencesAck("success", m.preferences()), m.correlationId());
     }
 
@@ -488,6 +534,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
         s.put("errors_sent", errorsSent);
         s.put("events_delivered", outbound.eventsSent());
         s.put("events_replayed", outbound.replaySent());
+        s.put("events_filtered", filtered.total());
+        s.put("events_filtered_by_reason", filtered.byReason());
         s.put("bytes_sent", outbound.bytesSent());
         s.put("queue", Map.of("frames", outbound.queuedFrames(), "live_events", outbound.queuedLiveEvents(),
                 "live_bytes", outbound.queuedLiveBytes()));
@@ -515,6 +563,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         d.put("subscriptions", subs);
         d.put("events_delivered", outbound.eventsSent());
         d.put("events_replayed", outbound.replaySent());
+        d.put("events_filtered", filtered.total());
         d.put("messages_received", messagesReceived);
         d.put("queued_frames", outbound.queuedFrames());
         double h = health();
@@ -545,19 +594,19 @@ public final class Connection implements Subscriber, Outbound.Sink {
     // ---------------------------------------------------------------- outbound
 
     @Override
-    public void deliverLive(StoredEvent event) {
+    public void deliverLive(StoredEvent event, EventFacts facts, FilterDecision global) {
         if (closing || !principal.canRead(event.projectId())) {
             return;
         }
         Hold h = hold;
         if (h != null && h.projectId.equals(event.projectId())) {
-            h.events.add(event);
+            h.events.add(new Held(event, facts, global));
             if (h.events.size() > services.config().delivery().connectionQueueEvents()) {
                 overflow(h.events.size() + " live events held while the subscription was positioned");
             }
             return;
         }
-        sendLive(event);
+        send(event, subscriptions.evaluate(event, facts, global), false);
     }
 
     private void sendLive(StoredEvent e) {

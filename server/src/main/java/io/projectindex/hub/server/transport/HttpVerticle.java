@@ -1,6 +1,7 @@
 package io.projectindex.hub.server.transport;
 
 import io.projectindex.hub.server.HubServices;
+import io.projectindex.hub.server.filter.RelevanceScorer;
 import io.projectindex.hub.server.hub.Shard;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.vertx.core.Future;
@@ -31,7 +32,8 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        shard = new Shard(index, task -> context.runOnContext(v -> task.run()));
+        shard = new Shard(index, task -> context.runOnContext(v -> task.run()),
+                new RelevanceScorer(services.clock()), services.globalFilters());
         services.hub().register(shard);
         WebSocketEndpoint websocket = new WebSocketEndpoint(services, shard, context);
         Router router = HttpApi.router(vertx, services, context, websocket);

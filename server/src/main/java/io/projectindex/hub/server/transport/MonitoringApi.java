@@ -58,6 +58,7 @@ final class MonitoringApi {
         router.get(BASE + "/queue/status").handler(ctx -> api.admin(ctx, api::queueStatus));
         router.get(BASE + "/anomalies").handler(ctx -> api.admin(ctx, api::anomalies));
         router.get(BASE + "/alerts").handler(ctx -> api.admin(ctx, api::alerts));
+        router.get(BASE + "/filters").handler(ctx -> api.admin(ctx, api::filters));
         router.get(BASE + "/debug/internal-state").handler(ctx -> api.admin(ctx, api::internalState));
     }
 
@@ -236,6 +237,25 @@ final class MonitoringApi {
             status.put("compression_ratio", m.get("compression_ratio"));
             json(ctx, 200, Map.of("timestamp", now(), "queue_status", status));
         });
+    }
+
+    /** Global filter rules in force, distinct filters per shard, and filtered events by reason. */
+    private void filters(RoutingContext ctx) {
+        List<CompletableFuture<Map<String, Object>>> shards = new ArrayList<>();
+        for (Shard s : services.hub().shards()) {
+            shards.add(s.inspect(members -> Map.of("index", s.index(), "distinct_filters", s.distinctFilters())));
+        }
+        Loops.on(context, Future.fromCompletionStage(CompletableFuture.allOf(shards.toArray(new CompletableFuture[0]))))
+                .onComplete(ar -> {
+                    Map<String, Object> body = new LinkedHashMap<>();
+                    body.put("timestamp", now());
+                    body.put("global_rules", services.globalFilters().rules());
+                    body.put("shards", shards.stream().map(f -> f.getNow(Map.of())).toList());
+                    @SuppressWarnings("unchecked")
+                    Map<String, Object> events = (Map<String, Object>) services.metrics().toJson().get("events");
+                    body.put("filtered_by_reason", events.getOrDefault("filtered", Map.of()));
+                    json(ctx, 200, body);
+                });
     }
 
     private void anomalies(RoutingContext ctx) {

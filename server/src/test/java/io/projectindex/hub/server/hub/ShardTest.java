@@ -7,6 +7,8 @@ import io.projectindex.hub.protocol.PersistenceLevel;
 import io.projectindex.hub.protocol.Priority;
 import io.projectindex.hub.protocol.data.EventData;
 import io.projectindex.hub.protocol.filter.FilterSpec;
+import io.projectindex.hub.server.filter.EventFacts;
+import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.stream.NewEvent;
 import io.projectindex.hub.server.stream.StoredEvent;
 import org.junit.jupiter.api.Test;
@@ -36,8 +38,10 @@ class ShardTest {
         }
 
         @Override
-        public void deliverLive(StoredEvent event) {
-            got.add(event.offset());
+        public void deliverLive(StoredEvent event, EventFacts facts, FilterDecision global) {
+            if (set.evaluate(event, facts, global) == FilterDecision.PASS) {
+                got.add(event.offset());
+            }
         }
     }
 
