@@ -25,6 +25,12 @@ public record OutgoingEvent(EventType type, ObjectNode data, UUID id, String cor
         data = data.deepCopy();
     }
 
+    /** A copy of the data object (the event itself stays unchanged). */
+    @Override
+    public ObjectNode data() {
+        return data.deepCopy();
+    }
+
     /**
      * An event of {@code type} with {@code data} given as a JSON tree, a JSON string, a map or a
      * record (records and maps become snake_case JSON objects).
@@ -53,14 +59,14 @@ public record OutgoingEvent(EventType type, ObjectNode data, UUID id, String cor
         return new OutgoingEvent(type, data, id, correlationId, persistenceLevel, value);
     }
 
-    /** The JSON object of this event in a publish body. */
-    ObjectNode toJson() {
+    /** The JSON object of this event in a publish body (a fresh copy). */
+    public ObjectNode toJson() {
         ObjectNode o = Json.object();
         o.put("type", type.wire());
         if (id != null) {
             o.put("id", id.toString());
         }
-        o.set("data", data);
+        o.set("data", data.deepCopy());
         if (correlationId != null) {
             o.put("correlation_id", correlationId);
         }

@@ -1,5 +1,6 @@
 package io.projectindex.hub.client;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.Json;
 import io.projectindex.hub.server.testing.Events;
@@ -74,9 +75,9 @@ class PublishErrorsIT {
 
         assertThat(again.duplicate()).isTrue();
         assertThat(again.position()).isEqualTo(first.position());
-        OutgoingEvent changed = OutgoingEvent.of(EventType.PROJECT_INDEX_UPDATED,
-                Json.readTree(Events.updated(project)).get("data").deepCopy()).withId(id);
-        changed.data().put("files_analyzed", 999);
+        ObjectNode data = (ObjectNode) Json.readTree(Events.updated(project)).get("data");
+        data.put("files_analyzed", 999);
+        OutgoingEvent changed = OutgoingEvent.of(EventType.PROJECT_INDEX_UPDATED, data).withId(id);
         assertThatThrownBy(() -> await(client.publish(changed)))
                 .cause().isInstanceOfSatisfying(ConflictException.class, e -> {
                     assertThat(e.httpStatus()).isEqualTo(409);
