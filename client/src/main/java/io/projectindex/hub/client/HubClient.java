@@ -12,7 +12,6 @@ import io.projectindex.hub.protocol.message.Notice;
 import io.projectindex.hub.protocol.message.Pong;
 import io.projectindex.hub.protocol.message.ReplayComplete;
 import io.projectindex.hub.protocol.message.ServerMessage;
-import io.projectindex.hub.protocol.message.SubscriptionAck;
 import io.projectindex.hub.protocol.message.Welcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,15 +20,11 @@ import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledFuture;
@@ -40,7 +35,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * A client of the Project Index Event Hub: one WebSocket connection for subscriptions, replay and
@@ -102,23 +96,19 @@ public final class HubClient implements AutoCloseable {
     // written on the dispatcher thread only, readable anywhere
     private volatile ConnectionState state = ConnectionState.NEW;
     private volatile Welcome welcome;
-    private volatile List<Subscription> subscriptionList = List.of();
 
     // dispatcher thread only
-    private final Map<String, Subscription> subscriptions = new LinkedHashMap<>();
     private final PendingRequests requests;
+    private final Subscriptions subscriptions;
     private Session current;
     private boolean welcomed;
     private long sessionStartNanos;
     private int sessionSerial;
-    private int subscriptionSeq;
     private boolean everConnected;
     private int attempt;
     private long reconnectFloorMillis;
     private CompletableFuture<Welcome> connecting;
     private FilterSpec preferences;
-    /** Where replayed events go now: the {@link Subscription} whose resume ack came last, a {@link ReplayCapture}, or null. */
-    private Object replayTarget;
     private ScheduledFuture<?> reconnectTimer;
 
     private HubClient(ClientOptions options, ConnectionListener connectionListener) {
@@ -133,6 +123,7 @@ public final class HubClient implements AutoCloseable {
         this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).executor(io).build();
         this.publisher = new HttpPublisher(http, options);
         this.requests = new PendingRequests(options.requestTimeout(), options.maxPendingRequests());
+        this.subscriptions = new Subscriptions(requests, counters, connectionListener);
     }
 
     /** A client with no connection-state listener; call {@link #connect()} to open the connection. */
@@ -164,7 +155,7 @@ public final class HubClient implements AutoCloseable {
 
     /** The subscriptions in the order they were made. */
     public List<Subscription> subscriptions() {
-        return subscriptionList;
+        return subscriptions.snapshot();
     }
 
     public ClientCounters counters() {
@@ -194,7 +185,7 @@ public final class HubClient implements AutoCloseable {
                 if (connecting == null) {
                     connecting = new CompletableFuture<>();
                 }
-                forward(connecting, f);
+                Futures.forward(connecting, f);
                 if (state == ConnectionState.NEW) {
                     state = ConnectionState.CONNECTING;
                     openSession();
@@ -219,8 +210,8 @@ public final class HubClient implements AutoCloseable {
                 f.completeExceptionally(closedException());
                 return;
             }
-            String id = request.subscriptionId() != null ? request.subscriptionId() : nextSubscriptionId();
-            if (subscriptions.containsKey(id)) {
+            String id = request.subscriptionId() != null ? request.subscriptionId() : subscriptions.nextId();
+            if (subscriptions.contains(id)) {
                 f.completeExceptionally(new IllegalArgumentException("subscription id '" + id + "' is already in use"));
                 return;
             }
@@ -229,11 +220,10 @@ public final class HubClient implements AutoCloseable {
                 return;
             }
             Subscription sub = new Subscription(id, request, listener, this);
-            subscriptions.put(id, sub);
-            publishSubscriptions();
-            forward(sub.acknowledged, f);
-            if (state == ConnectionState.CONNECTED && sendSubscribe(sub, null)) {
-                fence(() -> resumeComplete(null));
+            subscriptions.add(sub);
+            Futures.forward(sub.acknowledged, f);
+            if (state == ConnectionState.CONNECTED) {
+                subscriptions.establish(current, sub);
             }
         });
         return f;
@@ -243,11 +233,11 @@ public final class HubClient implements AutoCloseable {
     public CompletableFuture<Void> unsubscribe(Subscription subscription) {
         CompletableFuture<Void> f = new CompletableFuture<>();
         call(f, () -> {
-            if (subscriptions.get(subscription.id()) != subscription) {
+            if (!subscriptions.isRegistered(subscription)) {
                 f.complete(null);
                 return;
             }
-            remove(subscription);
+            subscriptions.remove(subscription);
             subscription.acknowledged.completeExceptionally(
                     new HubException("unsubscribed before the hub acknowledged " + subscription.id()));
             if (state != ConnectionState.CONNECTED) {
@@ -255,7 +245,7 @@ public final class HubClient implements AutoCloseable {
                 return;
             }
             requests.send(current, ClientMessages.UNSUBSCRIBE, ClientMessages.unsubscribe(subscription.id()),
-                    reply(f, c -> null, true));
+                    PendingRequests.completing(f, c -> null, true));
         });
         return f;
     }
@@ -310,18 +300,18 @@ public final class HubClient implements AutoCloseable {
             requests.send(current, ClientMessages.PING, ClientMessages.empty(), new PendingRequests.ReplyHandler() {
                 @Override
                 public void onReply(FrameDecoder.Control reply) {
-                    replayTarget = capture;
+                    subscriptions.collectReplay(capture);
                 }
 
                 @Override
                 public void onFailure(HubException failure) {
                     if (failure instanceof HubErrorException) {
-                        replayTarget = capture;
+                        subscriptions.collectReplay(capture);
                     }
                 }
             });
             requests.send(current, ClientMessages.REPLAY, ClientMessages.replay(request),
-                    reply(f, c -> new ReplayResult(capture.events, Json.fromTree(c.data(), ReplayComplete.class)), false));
+                    PendingRequests.completing(f, c -> new ReplayResult(capture.events(), Json.fromTree(c.data(), ReplayComplete.class)), false));
         });
         return f;
     }
@@ -334,38 +324,7 @@ public final class HubClient implements AutoCloseable {
      */
     public CompletableFuture<ReplayComplete> replayAll(ReplayRequest request, Consumer<Event> onEvent) {
         Objects.requireNonNull(onEvent, "onEvent");
-        CompletableFuture<ReplayComplete> f = new CompletableFuture<>();
-        replayPage(request, onEvent, null, f);
-        return f;
-    }
-
-    private void replayPage(ReplayRequest request, Consumer<Event> onEvent, ReplayComplete sofar,
-                            CompletableFuture<ReplayComplete> f) {
-        replay(request).whenComplete((page, t) -> {
-            if (t != null) {
-                f.completeExceptionally(unwrap(t));
-                return;
-            }
-            try {
-                page.events().forEach(onEvent);
-            } catch (RuntimeException e) {
-                f.completeExceptionally(e);
-                return;
-            }
-            ReplayComplete c = page.complete();
-            ReplayComplete total = sofar == null ? c : new ReplayComplete(c.projectId(),
-                    sofar.eventsReplayed() + c.eventsReplayed(),
-                    sofar.fromOffset() != null ? sofar.fromOffset() : c.fromOffset(),
-                    c.toOffset() != null ? c.toOffset() : sofar.toOffset(),
-                    c.epoch(), c.hasMore(), sofar.recovered() && c.recovered(),
-                    sofar.reason() != null ? sofar.reason() : c.reason());
-            if (c.hasMore() && c.toOffset() != null && c.recovered() && c.epoch() != null) {
-                replayPage(request.continueAfter(new Position(c.epoch(), c.toOffset())), onEvent, total, f);
-            } else {
-                f.complete(new ReplayComplete(total.projectId(), total.eventsReplayed(), total.fromOffset(),
-                        total.toOffset(), total.epoch(), c.hasMore(), total.recovered(), total.reason()));
-            }
-        });
+        return ReplayPager.replayAll(this::replay, request, onEvent);
     }
 
     /** {@code ping}: the connection's health as the hub sees it, and the hub's clock. */
@@ -374,7 +333,7 @@ public final class HubClient implements AutoCloseable {
         call(f, () -> {
             if (ready(f)) {
                 requests.send(current, ClientMessages.PING, ClientMessages.empty(),
-                        reply(f, c -> Json.fromTree(c.data(), Pong.class), false));
+                        PendingRequests.completing(f, c -> Json.fromTree(c.data(), Pong.class), false));
             }
         });
         return f;
@@ -385,7 +344,7 @@ public final class HubClient implements AutoCloseable {
         CompletableFuture<JsonNode> f = new CompletableFuture<>();
         call(f, () -> {
             if (ready(f)) {
-                requests.send(current, ClientMessages.GET_STATS, ClientMessages.empty(), reply(f, FrameDecoder.Control::data, false));
+                requests.send(current, ClientMessages.GET_STATS, ClientMessages.empty(), PendingRequests.completing(f, FrameDecoder.Control::data, false));
             }
         });
         return f;
@@ -467,7 +426,7 @@ public final class HubClient implements AutoCloseable {
         if (s != current) {
             return;
         }
-        Throwable cause = unwrap(t);
+        Throwable cause = Futures.unwrap(t);
         int code = cause instanceof WebSocketHandshakeException h ? h.getResponse().statusCode() : Session.ABNORMAL_CLOSE;
         ended(s, code, "cannot connect to " + options.websocketUri().getHost() + ":" + options.websocketUri().getPort()
                 + ": " + (cause instanceof WebSocketHandshakeException ? "handshake refused with HTTP " + code : cause.toString()));
@@ -496,22 +455,15 @@ public final class HubClient implements AutoCloseable {
             counters.reconnects.incrementAndGet();
         }
         if (preferences != null) {
-            requests.send(s, ClientMessages.SET_PREFERENCES, ClientMessages.setPreferences(preferences), unanswered());
+            requests.send(s, ClientMessages.SET_PREFERENCES, ClientMessages.setPreferences(preferences), reportFailure());
         }
-        Resumption round = reconnected ? new Resumption() : null;
-        boolean resumes = false;
-        for (Subscription sub : new ArrayList<>(subscriptions.values())) {
-            resumes |= sendSubscribe(sub, round);
-        }
-        if (round != null || resumes) {
-            fence(() -> resumeComplete(round));
-        }
+        subscriptions.establishAll(s, reconnected);
         CompletableFuture<Welcome> f = connecting;
         connecting = null;
         if (f != null) {
             f.complete(w);
         }
-        safely("onConnected", () -> connectionListener.onConnected(w, reconnected));
+        Callbacks.safely("onConnected", () -> connectionListener.onConnected(w, reconnected));
     }
 
     /** The one place a connection's end is handled, whatever ended it. */
@@ -523,16 +475,12 @@ public final class HubClient implements AutoCloseable {
         current = null;
         welcomed = false;
         welcome = null;
-        replayTarget = null;
-        for (Subscription sub : subscriptions.values()) {
-            sub.phase = Subscription.Phase.PENDING;
-            sub.pendingHead = null;
-        }
+        subscriptions.connectionLost();
         requests.failAll(new HubConnectionException("connection closed (" + code + (reason.isEmpty() ? "" : " " + reason)
                 + ") before the reply", code));
         if (state == ConnectionState.CLOSED) {
             if (wasWelcomed) {
-                safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, false));
+                Callbacks.safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, false));
             }
             finish();
             return;
@@ -553,7 +501,7 @@ public final class HubClient implements AutoCloseable {
             String why = tokenRefused ? "the token was refused and no token supplier is configured"
                     : "reconnection is off or gave up after " + attempt + " attempts";
             log.warn("hub client: connection ended ({} {}); {}", code, reason, why);
-            safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, false));
+            Callbacks.safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, false));
             HubConnectionException gaveUp = new HubConnectionException("not reconnecting: " + why + " (last close "
                     + code + " " + reason + ")", code);
             failWaiters(gaveUp);
@@ -569,10 +517,10 @@ public final class HubClient implements AutoCloseable {
         reconnectFloorMillis = 0;
         log.info("hub client: connection ended ({} {}); reconnect attempt {} in {} ms", code, reason, next, delay.toMillis());
         if (wasWelcomed) {
-            safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, true));
+            Callbacks.safely("onDisconnected", () -> connectionListener.onDisconnected(code, reason, true));
         }
         Duration wait = delay;
-        safely("onReconnecting", () -> connectionListener.onReconnecting(next, wait));
+        Callbacks.safely("onReconnecting", () -> connectionListener.onReconnecting(next, wait));
         reconnectTimer = timer.schedule(() -> dispatcher.post(this::reconnectNow), delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -617,9 +565,7 @@ public final class HubClient implements AutoCloseable {
         if (f != null) {
             f.completeExceptionally(e);
         }
-        for (Subscription sub : subscriptions.values()) {
-            sub.acknowledged.completeExceptionally(e);
-        }
+        subscriptions.failWaiting(e);
     }
 
     private void queueTick() {
@@ -647,173 +593,6 @@ public final class HubClient implements AutoCloseable {
         }
     }
 
-    // ------------------------------------------------------------------ subscriptions (dispatcher)
-
-    /** Sends {@code subscribe} for {@code sub}, resuming when it has a position; true if it resumes. */
-    private boolean sendSubscribe(Subscription sub, Resumption round) {
-        SubscribeRequest r = sub.request();
-        Position from = null;
-        Instant since = null;
-        if (r.projectId() != null) {
-            if (sub.last != null) {
-                from = sub.last;
-            } else if (r.since() != null && !sub.sinceUsed) {
-                since = r.since();
-            }
-        }
-        boolean resume = from != null || since != null;
-        sub.phase = Subscription.Phase.PENDING;
-        sub.pendingHead = null;
-        Position requested = from;
-        requests.send(current, ClientMessages.SUBSCRIBE, ClientMessages.subscribe(sub, from, since),
-                new PendingRequests.ReplyHandler() {
-                    @Override
-                    public void onReply(FrameDecoder.Control reply) {
-                        subscribed(sub, reply, resume, requested, round);
-                    }
-
-                    @Override
-                    public void onFailure(HubException failure) {
-                        subscribeFailed(sub, failure, round);
-                    }
-                });
-        return resume;
-    }
-
-    private void subscribed(Subscription sub, FrameDecoder.Control reply, boolean resume, Position requested,
-                            Resumption round) {
-        SubscriptionAck ack;
-        try {
-            ack = Json.fromTree(reply.data(), SubscriptionAck.class);
-        } catch (ProtocolException e) {
-            subscribeFailed(sub, new HubException("unreadable subscription_ack: " + e.getMessage()), round);
-            return;
-        }
-        if (sub.phase == Subscription.Phase.REMOVED) {
-            return;
-        }
-        sub.ack(ack);
-        sub.phase = Subscription.Phase.ACTIVE;
-        Position head = ack.epoch() != null && ack.offset() != null ? new Position(ack.epoch(), ack.offset()) : null;
-        boolean projectScoped = sub.request().projectId() != null;
-        if (!resume) {
-            if (projectScoped && head != null) {
-                sub.setLast(head);
-            }
-            if (round != null) {
-                round.withoutResume++;
-            }
-        } else if (!Boolean.FALSE.equals(ack.recovered())) {
-            replayTarget = sub;
-            sub.pendingHead = head;
-            if (round != null) {
-                round.recovered++;
-            }
-        } else {
-            ResumeFailure failure = new ResumeFailure(sub.id(), sub.request().projectId(), ack.reason(), requested, head);
-            sub.setLast(head);
-            sub.sinceUsed = true;
-            counters.resumeFailures.incrementAndGet();
-            log.warn("hub client: {} resumed with a gap ({}): asked after {}, stream now at {}", sub.id(), ack.reason(),
-                    requested, head);
-            if (round != null) {
-                round.failures.add(failure);
-            }
-            safely("onResumeFailed", () -> sub.listener().onResumeFailed(failure));
-        }
-        if (round != null) {
-            round.resubscribed++;
-        }
-        sub.acknowledged.complete(sub);
-    }
-
-    private void subscribeFailed(Subscription sub, HubException failure, Resumption round) {
-        if (failure instanceof HubConnectionException || sub.phase == Subscription.Phase.REMOVED) {
-            return; // re-sent on the next connection, or failed by close()
-        }
-        boolean first = !sub.acknowledged.isDone();
-        if (!first && current != null && (failure instanceof HubTimeoutException || retryable(failure))) {
-            current.abort(Session.ABNORMAL_CLOSE, "resubscribing " + sub.id() + " failed (" + failure.getMessage()
-                    + "); reconnecting to try again");
-            return;
-        }
-        remove(sub);
-        if (failure instanceof HubTimeoutException && state == ConnectionState.CONNECTED) {
-            requests.send(current, ClientMessages.UNSUBSCRIBE, ClientMessages.unsubscribe(sub.id()), unanswered());
-        }
-        if (first) {
-            sub.acknowledged.completeExceptionally(failure);
-            return;
-        }
-        HubErrorException error = failure instanceof HubErrorException e ? e
-                : new HubErrorException("INTERNAL_ERROR", failure.getMessage(), Map.of(), 0, ClientMessages.SUBSCRIBE);
-        log.warn("hub client: the hub refused to re-establish {}: {}", sub.id(), error.getMessage());
-        if (round != null) {
-            round.lost.add(sub.id());
-        }
-        safely("onSubscriptionLost", () -> sub.listener().onSubscriptionLost(error));
-    }
-
-    private static boolean retryable(HubException failure) {
-        if (!(failure instanceof HubErrorException e)) {
-            return false;
-        }
-        return e.error().equals("REPLAY_UNAVAILABLE") || e.error().equals("RATE_LIMITED") || e.error().equals("INTERNAL_ERROR");
-    }
-
-    /** Sends a ping whose pong says that everything the hub sent before it has been dispatched. */
-    private void fence(Runnable done) {
-        requests.send(current, ClientMessages.PING, ClientMessages.empty(), new PendingRequests.ReplyHandler() {
-            @Override
-            public void onReply(FrameDecoder.Control reply) {
-                done.run();
-            }
-
-            @Override
-            public void onFailure(HubException failure) {
-                if (failure instanceof HubErrorException) {
-                    done.run();
-                }
-            }
-        });
-    }
-
-    /** Every resumed event was dispatched: positions move up to the heads the acks reported. */
-    private void resumeComplete(Resumption round) {
-        for (Subscription sub : subscriptions.values()) {
-            Position head = sub.pendingHead;
-            if (head != null) {
-                sub.pendingHead = null;
-                if (sub.last == null || sub.last.isBefore(head)) {
-                    sub.setLast(head);
-                }
-                sub.sinceUsed = true;
-            }
-        }
-        if (round != null) {
-            ResumeSummary summary = round.summary();
-            safely("onResumed", () -> connectionListener.onResumed(summary));
-        }
-    }
-
-    private void remove(Subscription sub) {
-        sub.phase = Subscription.Phase.REMOVED;
-        subscriptions.remove(sub.id());
-        publishSubscriptions();
-    }
-
-    private void publishSubscriptions() {
-        subscriptionList = List.copyOf(subscriptions.values());
-    }
-
-    private String nextSubscriptionId() {
-        String id;
-        do {
-            id = "s" + (++subscriptionSeq);
-        } while (subscriptions.containsKey(id));
-        return id;
-    }
-
     // ------------------------------------------------------------------ inbound (dispatcher)
 
     private void control(FrameDecoder.Control c) {
@@ -827,14 +606,13 @@ public final class HubClient implements AutoCloseable {
             return;
         }
         HubErrorException error = ServerMessage.ERROR.equals(type) ? errorOf(c) : null;
-        Object target = replayTarget;
-        // a reply ends whatever block of replayed events came before it
-        replayTarget = null;
-        if (!requests.complete(c, error)) {
-            replayTarget = target;
+        if (requests.awaits(c.correlationId())) {
+            subscriptions.replyArrived();
+            requests.complete(c, error);
+        } else {
             if (error != null) {
                 log.warn("hub client: error from the hub: {}", error.getMessage());
-                safely("onServerError", () -> connectionListener.onServerError(error));
+                Callbacks.safely("onServerError", () -> connectionListener.onServerError(error));
             } else {
                 log.debug("hub client: ignoring a {} frame that answers no request", type);
             }
@@ -852,45 +630,7 @@ public final class HubClient implements AutoCloseable {
         if (Notice.SHUTDOWN.equals(n.kind()) && n.reconnectAfterMs() != null) {
             reconnectFloorMillis = Math.max(0, n.reconnectAfterMs());
         }
-        safely("onNotice", () -> connectionListener.onNotice(n));
-    }
-
-    private void route(Event e) {
-        if (e.replay()) {
-            Object target = replayTarget;
-            if (target instanceof ReplayCapture capture && capture.takes(e)) {
-                return;
-            }
-            if (target instanceof Subscription sub) {
-                if (sub.phase == Subscription.Phase.ACTIVE && sub.request().covers(e)) {
-                    deliver(sub, e);
-                }
-                return;
-            }
-            counters.unroutedReplayEvents.incrementAndGet();
-            log.debug("hub client: dropped a replayed event that answers no resume or replay ({} {}:{})",
-                    e.type().wire(), e.epoch(), e.offset());
-            return;
-        }
-        for (Subscription sub : subscriptions.values()) {
-            if (sub.phase == Subscription.Phase.ACTIVE && sub.request().covers(e)) {
-                deliver(sub, e);
-            }
-        }
-    }
-
-    private void deliver(Subscription sub, Event e) {
-        if (!sub.accept(e)) {
-            counters.duplicatesDropped.incrementAndGet();
-            return;
-        }
-        counters.eventsDelivered.incrementAndGet();
-        try {
-            sub.listener().onEvent(e);
-        } catch (RuntimeException ex) {
-            counters.listenerErrors.incrementAndGet();
-            log.warn("hub client: listener of {} failed on {} {}:{}", sub.id(), e.type().wire(), e.epoch(), e.offset(), ex);
-        }
+        Callbacks.safely("onNotice", () -> connectionListener.onNotice(n));
     }
 
     private static HubErrorException errorOf(FrameDecoder.Control c) {
@@ -910,7 +650,7 @@ public final class HubClient implements AutoCloseable {
                 }
                 if (inbound instanceof FrameDecoder.Events events) {
                     for (Event e : events.events()) {
-                        route(e);
+                        subscriptions.route(e);
                     }
                 } else {
                     control((FrameDecoder.Control) inbound);
@@ -965,31 +705,8 @@ public final class HubClient implements AutoCloseable {
                 + options.maxPendingRequests() + ")");
     }
 
-    private static <T> PendingRequests.ReplyHandler reply(CompletableFuture<T> f, Function<FrameDecoder.Control, T> read,
-                                                          boolean connectionLossIsSuccess) {
-        return new PendingRequests.ReplyHandler() {
-            @Override
-            public void onReply(FrameDecoder.Control reply) {
-                try {
-                    f.complete(read.apply(reply));
-                } catch (ProtocolException e) {
-                    f.completeExceptionally(new HubException("unreadable " + reply.type() + ": " + e.getMessage()));
-                }
-            }
-
-            @Override
-            public void onFailure(HubException failure) {
-                if (connectionLossIsSuccess && failure instanceof HubConnectionException) {
-                    f.complete(null);
-                } else {
-                    f.completeExceptionally(failure);
-                }
-            }
-        };
-    }
-
     /** For requests nobody waits on: an error reply is reported as a server error. */
-    private PendingRequests.ReplyHandler unanswered() {
+    private PendingRequests.ReplyHandler reportFailure() {
         return new PendingRequests.ReplyHandler() {
             @Override
             public void onReply(FrameDecoder.Control reply) {
@@ -998,36 +715,14 @@ public final class HubClient implements AutoCloseable {
             @Override
             public void onFailure(HubException failure) {
                 if (failure instanceof HubErrorException e) {
-                    safely("onServerError", () -> connectionListener.onServerError(e));
+                    Callbacks.safely("onServerError", () -> connectionListener.onServerError(e));
                 }
             }
         };
     }
 
-    private static <T> void forward(CompletableFuture<T> from, CompletableFuture<T> to) {
-        from.whenComplete((v, t) -> {
-            if (t != null) {
-                to.completeExceptionally(unwrap(t));
-            } else {
-                to.complete(v);
-            }
-        });
-    }
-
-    private static Throwable unwrap(Throwable t) {
-        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    }
-
     private HubConnectionException closedException() {
         return new HubConnectionException("the client is closed", CloseCode.NORMAL.code());
-    }
-
-    private static void safely(String callback, Runnable r) {
-        try {
-            r.run();
-        } catch (RuntimeException e) {
-            log.warn("hub client: {} callback failed", callback, e);
-        }
     }
 
     private static ThreadFactory daemon(String name) {
@@ -1037,38 +732,5 @@ public final class HubClient implements AutoCloseable {
             t.setDaemon(true);
             return t;
         };
-    }
-
-    /** Collects the events of one {@code replay} (at most its {@code max_events}). Dispatcher thread only. */
-    private static final class ReplayCapture {
-        final ReplayRequest request;
-        final List<Event> events = new ArrayList<>();
-
-        ReplayCapture(ReplayRequest request) {
-            this.request = request;
-        }
-
-        boolean takes(Event e) {
-            if (!request.projectId().equals(e.projectId())) {
-                return false;
-            }
-            if (events.size() < request.maxEvents()) {
-                events.add(e);
-            }
-            return true;
-        }
-    }
-
-    /** Bookkeeping of one round of resubscriptions after a reconnect. Dispatcher thread only. */
-    private static final class Resumption {
-        int resubscribed;
-        int recovered;
-        int withoutResume;
-        final List<ResumeFailure> failures = new ArrayList<>();
-        final List<String> lost = new ArrayList<>();
-
-        ResumeSummary summary() {
-            return new ResumeSummary(resubscribed, recovered, withoutResume, failures, lost);
-        }
     }
 }

@@ -2,12 +2,15 @@ package io.projectindex.hub.client;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.projectindex.hub.protocol.Json;
+import io.projectindex.hub.protocol.ProtocolException;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * Requests sent on the current connection and waiting for their one reply (PROTOCOL §3), keyed
@@ -24,6 +27,44 @@ final class PendingRequests {
 
         /** An {@code error} reply ({@link HubErrorException}), a timeout, or the connection's end. */
         void onFailure(HubException failure);
+    }
+
+    /** For requests nobody waits on. */
+    static final ReplyHandler IGNORE = new ReplyHandler() {
+        @Override
+        public void onReply(FrameDecoder.Control reply) {
+        }
+
+        @Override
+        public void onFailure(HubException failure) {
+        }
+    };
+
+    /**
+     * A handler that completes {@code f} with the reply read by {@code read}, or with the failure;
+     * with {@code connectionLossIsSuccess} a lost connection completes it with null.
+     */
+    static <T> ReplyHandler completing(CompletableFuture<T> f, Function<FrameDecoder.Control, T> read,
+                                                          boolean connectionLossIsSuccess) {
+        return new ReplyHandler() {
+            @Override
+            public void onReply(FrameDecoder.Control reply) {
+                try {
+                    f.complete(read.apply(reply));
+                } catch (ProtocolException e) {
+                    f.completeExceptionally(new HubException("unreadable " + reply.type() + ": " + e.getMessage()));
+                }
+            }
+
+            @Override
+            public void onFailure(HubException failure) {
+                if (connectionLossIsSuccess && failure instanceof HubConnectionException) {
+                    f.complete(null);
+                } else {
+                    f.completeExceptionally(failure);
+                }
+            }
+        };
     }
 
     private static final class Pending {
@@ -70,6 +111,11 @@ final class PendingRequests {
         message.put("correlation_id", correlationId);
         pending.put(correlationId, new Pending(action, handler, System.nanoTime() + timeout.toNanos()));
         session.send(Json.write(message));
+    }
+
+    /** True if {@code correlationId} names a request sent on this connection and not yet answered. */
+    boolean awaits(String correlationId) {
+        return correlationId != null && pending.containsKey(correlationId);
     }
 
     /** Hands a reply to its request; false if it answers nothing this client is waiting for. */

@@ -96,8 +96,8 @@ public final class Subscription {
      * delivered for its project in the same epoch (a new epoch starts over). Records it as delivered.
      */
     boolean accept(Event e) {
-        if (e.epoch() == null) {
-            return true;
+        if (e.epoch() == null || e.epoch().isEmpty() || e.offset() < 0) {
+            return true; // no position to track (not sent by a hub following the protocol)
         }
         Position p = new Position(e.epoch(), e.offset());
         if (request.projectId() != null) {
