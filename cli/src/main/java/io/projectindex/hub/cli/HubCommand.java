@@ -3,7 +3,7 @@ package io.projectindex.hub.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code hub} command line: {@code serve} and the client tools. */
+/** The {@code hub} command line: {@code serve} and the client tools {@code publish}, {@code tail}, {@code replay}. */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = HubCommand.Version.class,
         description = "Project Index Event Hub: real-time project-analysis events over WebSocket.")
 public final class HubCommand implements Runnable {
@@ -16,9 +16,17 @@ public final class HubCommand implements Runnable {
     }
 
     static CommandLine commandLine() {
+        return commandLine(System.in);
+    }
+
+    /** The command line with {@code stdin} as the input of {@code publish}. */
+    static CommandLine commandLine(java.io.InputStream stdin) {
         CommandLine cli = new CommandLine(new HubCommand());
         cli.addSubcommand("serve", ServeCommand.create());
         cli.addSubcommand("token", new TokenCommand());
+        cli.addSubcommand("publish", new PublishCommand(stdin));
+        cli.addSubcommand("tail", new TailCommand());
+        cli.addSubcommand("replay", new ReplayCommand());
         return cli;
     }
 
