@@ -49,7 +49,9 @@ public final class HttpVerticle extends VerticleBase {
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setAcceptBacklog(4096)
-                .setTcpNoDelay(true);
+                .setTcpNoDelay(true)
+                // A peer that does not answer our close frame (e.g. after a ping timeout) is dropped after 3 s.
+                .setWebSocketClosingTimeout(3);
         long interval = services.config().websocket().pingInterval().toMillis();
         pingTimer = vertx.setPeriodic(interval, interval, id -> {
             for (Subscriber s : shard.members()) {
