@@ -13,7 +13,7 @@ final class BenchEvents {
     private BenchEvents() {
     }
 
-    /** An {@code analysis_progress} with every field of the design's example (about 560 bytes of envelope). */
+    /** An {@code analysis_progress} with every field of the design's example (627 bytes of envelope). */
     static NewEvent progress() {
         UUID project = UUID.randomUUID();
         return event(EventType.ANALYSIS_PROGRESS, """
@@ -24,7 +24,7 @@ final class BenchEvents {
                  "errors_encountered":0,"last_error":null}""".formatted(UUID.randomUUID(), project));
     }
 
-    /** A {@code dependency_changed} with long affected-file lists (about 2.4 KB of envelope). */
+    /** A {@code dependency_changed} with long affected-file lists (2,397 bytes of envelope). */
     static NewEvent largeDependency() {
         StringBuilder files = new StringBuilder();
         for (int i = 0; i < 60; i++) {
