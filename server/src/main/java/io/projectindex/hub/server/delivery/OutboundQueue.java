@@ -25,13 +25,14 @@ import java.util.function.Predicate;
  * <li><b>Smart flushing.</b> An event that finds the connection idle — nothing waiting, socket
  *   writable, a token, and (with {@code batch=true}) no event frame in the last batch time — is
  *   written at once. Otherwise it waits: for the socket's drain, for a token, or (batch mode) for
- *   the batch window, which closes one batch time after the previous event frame, so no event waits
- *   longer than that for its batch. A full batch (batch size, or batch max bytes of JSON) goes at
+ *   the batch window, which closes one batch time after the previous event frame or after the
+ *   oldest waiting event began to wait, whichever comes first. A full batch (batch size, or batch max bytes of JSON) goes at
  *   once. Waiting events leave as batch frames (batch mode; a lone event as its own envelope, an
  *   event over the byte limit alone) or one frame each. Timers and drain callbacks are requested
  *   from the sink; nothing polls, blocks or sleeps.</li>
  * <li><b>Bounds.</b> Waiting live events are bounded per connection (events and bytes) and per node
- *   ({@link QueueBudget}); replies and replayed events by bytes. When an offer would exceed a bound
+ *   ({@link QueueBudget}); replies and replayed events per connection by bytes (replay is paged by
+ *   the client, so it is kept out of the node budget). When an offer would exceed a bound
  *   the queue drops what it holds, closes, and asks the sink once to close the connection as a slow
  *   consumer (4008); the client resumes from its last offset. Nothing is dropped silently: the only
  *   other removal is conflation, while the bucket is empty, of a waiting {@code analysis_progress}
