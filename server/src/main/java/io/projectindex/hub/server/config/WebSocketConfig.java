@@ -5,7 +5,8 @@ import java.util.List;
 
 /** Limits and timers of WebSocket connections. */
 public record WebSocketConfig(int maxConnections, int maxMessageBytes, int maxSubscriptions, Duration pingInterval,
-                              int resumeMaxEvents, double inboundMessagesPerSecond, int inboundBurst) {
+                              int resumeMaxEvents, double inboundMessagesPerSecond, int inboundBurst,
+                              int inboundAbuseRejections, Duration inboundAbuseWindow) {
 
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("WEBSOCKET_MAX_CONNECTIONS",
             "--max-connections", 1000, 1, 1_000_000, "maximum concurrent WebSocket connections on this node");
@@ -23,13 +24,20 @@ public record WebSocketConfig(int maxConnections, int maxMessageBytes, int maxSu
             "--inbound-rate", 50.0, 0, 1_000_000, "client messages per second per connection (0 = unlimited)");
     public static final Setting<Integer> INBOUND_BURST = Setting.integer("WEBSOCKET_INBOUND_BURST",
             "--inbound-burst", 100, 1, 1_000_000, "burst of client messages allowed above the inbound rate");
+    public static final Setting<Integer> INBOUND_ABUSE_REJECTIONS = Setting.integer(
+            "WEBSOCKET_INBOUND_ABUSE_REJECTIONS", "--inbound-abuse-rejections", 20, 1, 1_000_000,
+            "RATE_LIMITED replies within WEBSOCKET_INBOUND_ABUSE_WINDOW_MS that close the connection with 4029");
+    public static final Setting<Integer> INBOUND_ABUSE_WINDOW_MS = Setting.integer(
+            "WEBSOCKET_INBOUND_ABUSE_WINDOW_MS", "--inbound-abuse-window-ms", 10_000, 100, 3_600_000,
+            "window in which WEBSOCKET_INBOUND_ABUSE_REJECTIONS rate-limited messages count as abuse, in milliseconds");
 
     public static final List<Setting<?>> SETTINGS = List.of(MAX_CONNECTIONS, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS,
-            PING_INTERVAL_MS, RESUME_MAX_EVENTS, INBOUND_RATE, INBOUND_BURST);
+            PING_INTERVAL_MS, RESUME_MAX_EVENTS, INBOUND_RATE, INBOUND_BURST, INBOUND_ABUSE_REJECTIONS,
+            INBOUND_ABUSE_WINDOW_MS);
 
     static WebSocketConfig from(SettingValues v) {
         return new WebSocketConfig(v.get(MAX_CONNECTIONS), v.get(MAX_MESSAGE_BYTES), v.get(MAX_SUBSCRIPTIONS),
                 Duration.ofMillis(v.get(PING_INTERVAL_MS)), v.get(RESUME_MAX_EVENTS), v.get(INBOUND_RATE),
-                v.get(INBOUND_BURST));
+                v.get(INBOUND_BURST), v.get(INBOUND_ABUSE_REJECTIONS), Duration.ofMillis(v.get(INBOUND_ABUSE_WINDOW_MS)));
     }
 }

@@ -10,20 +10,26 @@ import io.projectindex.hub.protocol.data.EventData;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * An event with its position and acceptance timestamp, as held in history and fanned out.
  * Immutable, except for the lazily encoded wire forms: the live envelope and the replay envelope
  * ({@code "replay":true}) are each encoded at most once and the same bytes are written to every
- * connection. Thread-safe.
+ * connection; so is the compressed live envelope of gzip connections. Two threads racing on an
+ * empty slot may both compute it; the results are equal and either is kept. Thread-safe.
  */
 public final class StoredEvent {
+    /** Cached answer "the compressor declined" (identity-compared, never written). */
+    private static final byte[] NOT_COMPRESSED = new byte[0];
+
     private final NewEvent event;
     private final Instant timestamp;
     private final String epoch;
     private final long offset;
     private volatile byte[] liveFrame;
     private volatile byte[] replayFrame;
+    private volatile byte[] compressedLiveFrame;
 
     public StoredEvent(NewEvent event, Instant timestamp, String epoch, long offset) {
         this.event = event;
@@ -115,6 +121,21 @@ public final class StoredEvent {
             }
         }
         return f;
+    }
+
+    /**
+     * The live envelope as compressing connections receive it: what {@code compressor} (the
+     * delivery's gzip policy; the node has one) returns for {@link #frame frame(false)}, computed
+     * once and shared; null when the compressor declined (the frame goes as text).
+     */
+    public byte[] compressedLiveFrame(UnaryOperator<byte[]> compressor) {
+        byte[] c = compressedLiveFrame;
+        if (c == null) {
+            byte[] computed = compressor.apply(frame(false));
+            c = computed == null ? NOT_COMPRESSED : computed;
+            compressedLiveFrame = c;
+        }
+        return c == NOT_COMPRESSED ? null : c;
     }
 
     public Event toEvent(boolean replay) {
