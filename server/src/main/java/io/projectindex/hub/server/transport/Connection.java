@@ -420,6 +420,9 @@ public final class Connection implements Subscriber, Outbound.Sink {
                 ? ReadRequest.afterOffset(m.projectId(), m.sinceOffset(), m.eventTypes(), m.maxEvents())
                 : m.since() != null ? ReadRequest.afterTime(m.projectId(), m.since(), m.eventTypes(), m.maxEvents())
                 : ReadRequest.fromStart(m.projectId(), m.eventTypes(), m.maxEvents());
+        if (m.excludeDelivered()) {
+            request = request.excludingDeliveredTo(options.clientId());
+        }
         busy = true;
         onLoop(services.history().read(request), ar -> {
             if (closing) {
@@ -519,11 +522,24 @@ public final class Connection implements Subscriber, Outbound.Sink {
     private void sendLive(StoredEvent e) {
         services.metrics().delivered(e.type()).increment();
         outbound.offerEvent(e, false);
+        trackDelivery(e, false);
     }
 
     private void sendReplayed(StoredEvent e) {
         services.metrics().replayed(e.type()).increment();
         outbound.offerEvent(e, true);
+        trackDelivery(e, true);
+    }
+
+    /**
+     * Delivery tracking (client_delivered by the stable client_id, replay_count): recorded once the
+     * event is in this connection's ordered outbound queue and the connection was not closed for
+     * it; the store batches the marks off the hot path.
+     */
+    private void trackDelivery(StoredEvent e, boolean replayed) {
+        if (!closing && (replayed || options.clientId() != null)) {
+            services.history().markDelivered(options.clientId(), List.of(e.id()), replayed);
+        }
     }
 
     private void reply(String type, Object data, String correlationId) {
