@@ -119,6 +119,8 @@ public final class TieredHistoryStore implements HistoryStore {
                 Recent r = projects.get(e.projectId());
                 if (r == null) {
                     r = new Recent(e.epoch(), e.offset() - 1);
+                    // A stream that starts here has had nothing removed yet.
+                    r.removalKnown = e.offset() == 1;
                     projects.put(e.projectId(), r);
                 }
                 if (e.offset() <= r.top) {

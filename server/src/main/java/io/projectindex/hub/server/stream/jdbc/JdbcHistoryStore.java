@@ -77,6 +77,8 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
     private final Promise<Void> closed = Promise.promise();
     /** Null while the backend answers. Written by whichever thread saw the failure or the recovery. */
     private volatile Outage outage;
+    /** When the writer last probed a down backend (System.nanoTime). Writer thread only. */
+    private long lastProbeNanos;
 
     private record Outage(long sinceNanos, String error) {
     }
@@ -116,6 +118,22 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
 
     /** Closes every connection; called once, after the writer has finished. */
     protected abstract void closeConnections();
+
+    /**
+     * Checks that the backend answers, during an outage; should fail fast. The default borrows the
+     * writer's connection; a pooled backend overrides it with a direct, short-timeout connection.
+     */
+    protected void probeBlocking() throws SQLException {
+        Connection c = acquireWriter();
+        try {
+            sql.ping(c);
+            c.rollback();
+            releaseWriter(c, false);
+        } catch (SQLException | RuntimeException e) {
+            releaseWriter(c, true);
+            throw e;
+        }
+    }
 
     // ---------------------------------------------------------------- HistoryStore
 
@@ -252,6 +270,10 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
 
     @Override
     public Future<Void> ping() {
+        if (outage != null) {
+            // Readiness during an outage: one quick probe instead of a wait on the pool.
+            return onReader("ping", true, c -> null, true);
+        }
         return onReader("ping", true, c -> {
             sql.ping(c);
             return null;
@@ -302,6 +324,10 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
     }
 
     private <T> Future<T> onReader(String what, boolean probe, ReaderWork<T> work) {
+        return onReader(what, probe, work, false);
+    }
+
+    private <T> Future<T> onReader(String what, boolean probe, ReaderWork<T> work, boolean direct) {
         if (!probe) {
             HistoryUnavailableException down = fastFailure(what);
             if (down != null) {
@@ -313,9 +339,15 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
             readers.execute(() -> {
                 Connection c = null;
                 try {
-                    c = acquireReader();
-                    T result = work.run(c);
-                    releaseReader(c, false);
+                    T result;
+                    if (direct) {
+                        probeBlocking();
+                        result = work.run(null);
+                    } else {
+                        c = acquireReader();
+                        result = work.run(c);
+                        releaseReader(c, false);
+                    }
                     recovered();
                     p.complete(result);
                 } catch (SQLException | RuntimeException e) {
@@ -405,24 +437,26 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
         }
     }
 
-    /** Tries the backend once; true if it answered. Runs on the writer thread. */
+    /**
+     * Tries the backend, at most once per {@link #RETRY_AFTER}; true if it answered. Runs on the
+     * writer thread. Between probes everything fails fast instead of waiting on a dead backend.
+     */
     private boolean probe() {
         if (outage == null) {
             return true;
         }
-        Connection c = null;
+        if (System.nanoTime() - lastProbeNanos < RETRY_AFTER.toNanos()) {
+            return false;
+        }
         try {
-            c = acquireWriter();
-            sql.ping(c);
-            c.rollback();
-            releaseWriter(c, false);
+            probeBlocking();
             recovered();
             return true;
         } catch (SQLException | RuntimeException e) {
-            if (c != null) {
-                releaseWriter(c, true);
-            }
             return false;
+        } finally {
+            // Counted from the end: a probe of a dead server can take the whole connection timeout.
+            lastProbeNanos = System.nanoTime();
         }
     }
 

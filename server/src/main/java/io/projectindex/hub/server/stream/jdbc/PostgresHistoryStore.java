@@ -10,7 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Properties;
 
 /**
  * Durable history in PostgreSQL (table {@code project_index_event_history}, schema migrated by
@@ -28,10 +31,12 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
     public static final long CONNECTION_TIMEOUT_MILLIS = 2000;
 
     private final HikariDataSource pool;
+    private final PostgresUrl url;
 
-    private PostgresHistoryStore(HubClock clock, MeterRegistry registry, HikariDataSource pool, int readers) {
+    private PostgresHistoryStore(HubClock clock, MeterRegistry registry, HikariDataSource pool, PostgresUrl url, int readers) {
         super(clock, "postgres", new PostgresSql(), registry, readers);
         this.pool = pool;
+        this.url = url;
     }
 
     /**
@@ -83,10 +88,29 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
             throw new HistoryUnavailableException("cannot migrate the PostgreSQL history schema: " + e.getMessage(),
                     RETRY_AFTER, e);
         }
-        PostgresHistoryStore store = new PostgresHistoryStore(clock, registry, pool, Math.max(1, Math.min(4, poolSize - 1)));
+        PostgresHistoryStore store = new PostgresHistoryStore(clock, registry, pool, url, Math.max(1, Math.min(4, poolSize - 1)));
         store.start();
         log.info("history: PostgreSQL {} (pool {})", url.jdbcUrl().replaceAll("(?i)password=[^&]*", "password=***"), poolSize);
         return store;
+    }
+
+    @Override
+    protected void probeBlocking() throws SQLException {
+        // A direct connection fails in milliseconds when the server is down, where the pool would
+        // wait its whole connection timeout; once it answers, the pool reconnects by itself.
+        Properties props = new Properties();
+        if (url.user() != null) {
+            props.setProperty("user", url.user());
+        }
+        if (url.password() != null) {
+            props.setProperty("password", url.password());
+        }
+        props.setProperty("connectTimeout", "1");
+        props.setProperty("socketTimeout", "2");
+        try (Connection c = DriverManager.getConnection(url.jdbcUrl(), props);
+             Statement s = c.createStatement()) {
+            s.execute("SELECT 1");
+        }
     }
 
     @Override
