@@ -67,7 +67,7 @@ public final class SqliteHistoryStore extends JdbcHistoryStore {
             throw new HistoryUnavailableException("cannot open SQLite history " + file + ": " + e.getMessage(), RETRY_AFTER, e);
         }
         store.start();
-        log.info("history: SQLite file {} (WAL, synchronous=FULL)", file.toAbsolutePath());
+        log.info("history: SQLite file {} (WAL, synchronous=FULL)", file.toAbsolutePath().normalize());
         return store;
     }
 

@@ -68,6 +68,9 @@ final class WriteQueue {
         }
     }
 
+    /** Delivery marks stored per transaction at most (5000), so marks never hold appends back for long. */
+    static final int MAX_MARKS_PER_TURN = 5000;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition ready = lock.newCondition();
     private final int maxPendingEvents;
@@ -140,7 +143,8 @@ final class WriteQueue {
 
     /**
      * Waits up to {@code timeoutMillis} (0: until work or close) and takes appends up to about
-     * {@code maxEvents} events, every mark and every command. Returns an empty batch on timeout and
+     * {@code maxEvents} events, up to {@link #MAX_MARKS_PER_TURN} marks and the commands (barriers
+     * only once the marks before them are taken). Returns an empty batch on timeout and
      * null once closed and empty.
      */
     Batch take(int maxEvents, long timeoutMillis) throws InterruptedException {
@@ -168,10 +172,19 @@ final class WriteQueue {
                 a.add(p);
             }
             pendingEvents -= events;
-            List<Mark> m = new ArrayList<>(marks);
-            marks.clear();
-            List<Command> c = new ArrayList<>(commands);
-            commands.clear();
+            List<Mark> m = new ArrayList<>(Math.min(marks.size(), MAX_MARKS_PER_TURN));
+            while (!marks.isEmpty() && m.size() < MAX_MARKS_PER_TURN) {
+                m.add(marks.poll());
+            }
+            // A barrier waits until every mark queued before it is taken.
+            List<Command> c = new ArrayList<>(commands.size());
+            for (java.util.Iterator<Command> it = commands.iterator(); it.hasNext(); ) {
+                Command cmd = it.next();
+                if (marks.isEmpty() || !(cmd instanceof Barrier)) {
+                    c.add(cmd);
+                    it.remove();
+                }
+            }
             return new Batch(a, m, c);
         } finally {
             lock.unlock();
