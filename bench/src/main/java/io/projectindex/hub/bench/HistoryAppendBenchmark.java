@@ -73,6 +73,12 @@ public class HistoryAppendBenchmark {
 
     @Setup(Level.Trial)
     public void open() throws Exception {
+        // Keep JMH's iteration lines readable.
+        for (String name : List.of("io.projectindex", "com.zaxxer", "org.flywaydb")) {
+            if (org.slf4j.LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger l) {
+                l.setLevel(ch.qos.logback.classic.Level.WARN);
+            }
+        }
         Map<String, String> settings = new HashMap<>();
         settings.put("HUB_HISTORY_BACKEND", backend);
         settings.put("WEBSOCKET_LOG_LEVEL", "warn");

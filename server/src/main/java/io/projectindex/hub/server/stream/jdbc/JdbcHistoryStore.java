@@ -63,6 +63,11 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
     public static final int MAX_PENDING_READS = 1024;
     /** How long callers are told to wait in an outage, and how often the backend is probed then. */
     public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+    /**
+     * How long the writer waits at most for the publishers of its last commit before committing a
+     * smaller batch (1 ms; like PostgreSQL's {@code commit_delay}).
+     */
+    public static final Duration COMMIT_LINGER = Duration.ofMillis(1);
     private static final int MAX_ATTEMPTS = 3;
 
     protected final HubClock clock;
@@ -410,10 +415,12 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
 
     private void writerLoop() {
         WriterTurn turn = new WriterTurn(sql, clock, metrics);
+        int lastAppends = 0;
         while (true) {
             WriteQueue.Batch batch;
             try {
-                batch = queue.take(DEFAULT_MAX_BATCH_EVENTS, outage != null ? RETRY_AFTER.toMillis() : 0);
+                batch = queue.take(DEFAULT_MAX_BATCH_EVENTS, outage != null ? RETRY_AFTER.toMillis() : 0,
+                        outage != null ? 0 : COMMIT_LINGER.toNanos(), lastAppends);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -433,6 +440,7 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
                     continue;
                 }
             }
+            lastAppends = batch.appends().size();
             write(turn, batch);
         }
     }

@@ -148,6 +148,16 @@ final class WriteQueue {
      * null once closed and empty.
      */
     Batch take(int maxEvents, long timeoutMillis) throws InterruptedException {
+        return take(maxEvents, timeoutMillis, 0, 0);
+    }
+
+    /**
+     * Like {@link #take(int, long)}, but when fewer than {@code expectedAppends} appends are
+     * waiting, lingers up to {@code lingerNanos} for the rest: publishers released by the last
+     * commit come back together, and without the wait the writer would alternate between a batch
+     * of one and a batch of the others.
+     */
+    Batch take(int maxEvents, long timeoutMillis, long lingerNanos, int expectedAppends) throws InterruptedException {
         lock.lock();
         try {
             long nanos = TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
@@ -163,6 +173,11 @@ final class WriteQueue {
                     }
                     nanos = ready.awaitNanos(nanos);
                 }
+            }
+            long linger = lingerNanos;
+            while (!closed && !appends.isEmpty() && appends.size() < expectedAppends && pendingEvents < maxEvents
+                    && linger > 0) {
+                linger = ready.awaitNanos(linger);
             }
             List<PendingAppend> a = new ArrayList<>();
             int events = 0;
