@@ -62,6 +62,9 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
         config.setConnectionTimeout(CONNECTION_TIMEOUT_MILLIS);
         config.setValidationTimeout(1000);
         config.setInitializationFailTimeout(CONNECTION_TIMEOUT_MILLIS);
+        // Plan every statement with the table's current size: a generic plan cached while the
+        // table was nearly empty would scan it sequentially forever after.
+        config.setConnectionInitSql("SET plan_cache_mode = force_custom_plan");
         // One multi-row INSERT per group commit instead of one statement per row.
         config.addDataSourceProperty("reWriteBatchedInserts", "true");
         config.addDataSourceProperty("ApplicationName", "project-index-hub");
