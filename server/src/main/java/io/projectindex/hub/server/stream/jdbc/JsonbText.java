@@ -1,7 +1,9 @@
 package io.projectindex.hub.server.stream.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.DecimalNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.projectindex.hub.protocol.Json;
@@ -54,13 +56,13 @@ final class JsonbText {
     }
 
     private static JsonNode approximate(JsonNode node) {
-        JsonNodeFactory f = JsonNodeFactory.withExactBigDecimals(true);
+        JsonNodeFactory f = JsonNodeFactory.instance;
         if (node.isBigDecimal() || node.isFloatingPointNumber()) {
             BigDecimal d = node.decimalValue();
-            return f.numberNode(d.scale() < 0 ? d.setScale(0) : d);
+            return DecimalNode.valueOf(d.scale() < 0 ? d.setScale(0) : d);
         }
         if (node.isTextual()) {
-            return f.textNode(node.textValue().replace('\u0000', '\uFFFD'));
+            return TextNode.valueOf(node.textValue().replace('\u0000', '\uFFFD'));
         }
         if (node.isObject()) {
             ObjectNode o = f.objectNode();

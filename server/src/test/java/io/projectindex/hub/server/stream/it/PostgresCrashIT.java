@@ -69,7 +69,7 @@ class PostgresCrashIT {
             hub.destroyForcibly();
             assertThat(hub.waitFor(30, TimeUnit.SECONDS)).isTrue();
             stop.set(true);
-            CompletableFuture.allOf(publishers.toArray(new CompletableFuture[0])).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(publishers.toArray(new CompletableFuture<?>[0])).get(60, TimeUnit.SECONDS);
             assertThat(acked.size()).isGreaterThanOrEqualTo(ACKNOWLEDGED_BEFORE_KILL);
 
             try (TestHub restarted = TestHub.start(Map.of("HUB_HISTORY_BACKEND", "postgres", "DATABASE_URL", db.url()))) {
