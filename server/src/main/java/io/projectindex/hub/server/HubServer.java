@@ -22,7 +22,7 @@ import io.projectindex.hub.server.monitor.WebhookNotifier;
 import io.projectindex.hub.server.publish.Publisher;
 import io.projectindex.hub.server.stream.CleanupResult;
 import io.projectindex.hub.server.stream.HistoryStore;
-import io.projectindex.hub.server.stream.InMemoryHistoryStore;
+import io.projectindex.hub.server.stream.HistoryStores;
 import io.projectindex.hub.server.time.HubClock;
 import io.projectindex.hub.server.transport.HttpVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -97,8 +97,14 @@ public final class HubServer {
         QueueBudget queueBudget = new QueueBudget(config.delivery().totalQueueEvents());
         metrics.bindQueueSize(queueBudget::used);
         AuditLog audit = AuditLog.open(config.auth().auditDestination(), clock, config.server().nodeId(), metrics.registry());
+        HistoryStore history;
+        try {
+            history = createHistory(config, clock, metrics);
+        } catch (RuntimeException e) {
+            audit.close();
+            throw e;
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
-        HistoryStore history = createHistory(config, clock);
         Hub hub = new Hub();
         Broker broker = new LocalBroker(history, hub);
         Publisher publisher = new Publisher(broker, metrics, clock, history.backend());
@@ -140,12 +146,8 @@ public final class HubServer {
                 });
     }
 
-    private static HistoryStore createHistory(HubConfig config, HubClock clock) {
-        String backend = config.history().backend();
-        if (!backend.equals("auto") && !backend.equals("memory")) {
-            throw new ConfigException("HUB_HISTORY_BACKEND " + backend + " is not available in this build; use memory");
-        }
-        return new InMemoryHistoryStore(clock, config.history().maxEventsPerProject());
+    private static HistoryStore createHistory(HubConfig config, HubClock clock, HubMetrics metrics) {
+        return HistoryStores.openBlocking(config, clock, metrics.registry());
     }
 
     /** Without authentication the hub only binds loopback addresses, unless told --insecure. */

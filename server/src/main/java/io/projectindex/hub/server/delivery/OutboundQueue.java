@@ -152,7 +152,7 @@ public final class OutboundQueue {
         long now = clock.nanoTime();
         if (directEmpty() && !sink.writeQueueFull()) {
             stats.controlSent++;
-            write(new OutboundFrame(json, false, OutboundFrame.Kind.CONTROL, 0, json.length, now, null));
+            write(new OutboundFrame(json, false, OutboundFrame.Kind.CONTROL, 0, json.length, now, List.of()));
             return Offer.SENT;
         }
         return enqueueDirect(new Direct(json, null, now));
@@ -166,7 +166,7 @@ public final class OutboundQueue {
         long now = clock.nanoTime();
         byte[] json = event.frame(true);
         if (directEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now) {
-            writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now, event);
+            writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now, List.of(event));
             return Offer.SENT;
         }
         return enqueueDirect(new Direct(json, event, now));
@@ -324,13 +324,13 @@ public final class OutboundQueue {
             pollDirect();
             stats.controlSent++;
             write(new OutboundFrame(head.json, false, OutboundFrame.Kind.CONTROL, 0, head.json.length,
-                    head.enqueuedNanos, null));
+                    head.enqueuedNanos, List.of()));
             return true;
         }
         if (!policy.batch()) {
             pollDirect();
             writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now,
-                    head.replayed);
+                    List.of(head.replayed));
             return true;
         }
         int n = 0;
@@ -353,17 +353,19 @@ public final class OutboundQueue {
         if (n == 1) {
             pollDirect();
             writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now,
-                    head.replayed);
+                    List.of(head.replayed));
             return true;
         }
         List<byte[]> envelopes = new ArrayList<>(n);
+        List<StoredEvent> carried = new ArrayList<>(n);
         long oldest = head.enqueuedNanos;
-        StoredEvent firstReplayed = head.replayed;
         for (int i = 0; i < n; i++) {
-            envelopes.add(pollDirect().json);
+            Direct d = pollDirect();
+            envelopes.add(d.json);
+            carried.add(d.replayed);
         }
         byte[] json = EventCodec.batch(envelopes, clock.now());
-        writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), n, oldest, now, firstReplayed);
+        writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), n, oldest, now, carried);
         return true;
     }
 
@@ -387,6 +389,7 @@ public final class OutboundQueue {
         int max = Math.min(tokens, policy.batchSize());
         LiveLanes.Entry first = live.poll();
         List<byte[]> envelopes = null;
+        List<StoredEvent> carried = null;
         int n = 1;
         int jsonBytes = first.frame.length;
         LiveLanes.Entry next;
@@ -394,12 +397,15 @@ public final class OutboundQueue {
                 && EventCodec.batchSize(jsonBytes + next.frame.length, n + 1) <= policy.batchMaxBytes()) {
             if (envelopes == null) {
                 envelopes = new ArrayList<>(max);
+                carried = new ArrayList<>(max);
                 envelopes.add(first.frame);
+                carried.add(first.event);
                 noteWritten(first.event);
             }
             live.poll();
             noteWritten(next.event);
             envelopes.add(next.frame);
+            carried.add(next.event);
             jsonBytes += next.frame.length;
             n++;
         }
@@ -408,7 +414,7 @@ public final class OutboundQueue {
             writeLive(first.event, first.frame, first.enqueuedNanos, now);
         } else {
             byte[] json = EventCodec.batch(envelopes, clock.now());
-            writeEvents(OutboundFrame.Kind.LIVE, json, compressOrNull(json), n, first.enqueuedNanos, now, first.event);
+            writeEvents(OutboundFrame.Kind.LIVE, json, compressOrNull(json), n, first.enqueuedNanos, now, carried);
         }
         return true;
     }
@@ -430,11 +436,11 @@ public final class OutboundQueue {
     private void writeLive(StoredEvent event, byte[] json, long enqueuedNanos, long now) {
         noteWritten(event);
         byte[] gz = compression == null ? null : compression.compressedLiveFrame(event);
-        writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now, event);
+        writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now, List.of(event));
     }
 
     private void writeEvents(OutboundFrame.Kind kind, byte[] json, byte[] gzOrNull, int events, long enqueuedNanos,
-                             long now, StoredEvent first) {
+                             long now, List<StoredEvent> carried) {
         if (kind == OutboundFrame.Kind.LIVE) {
             stats.eventsSent += events;
         } else {
@@ -450,7 +456,7 @@ public final class OutboundQueue {
         eventFrameWritten = true;
         lastEventFrameNanos = now;
         write(new OutboundFrame(gzOrNull != null ? gzOrNull : json, gzOrNull != null, kind, events, json.length,
-                enqueuedNanos, first));
+                enqueuedNanos, carried));
     }
 
     private void write(OutboundFrame frame) {

@@ -28,6 +28,11 @@ import java.util.function.Consumer;
  *   <li>A stream's epoch is created with the stream and changes only when the backend lost the
  *       stream's history.</li>
  *   <li>Failures are {@link HistoryUnavailableException} when the backend cannot be reached.</li>
+ *   <li>Delivery tracking ({@link #markDelivered}) is best effort and off the hot path: marks are
+ *       batched by the backend and may be dropped under overload (counted), which can only make an
+ *       {@code exclude_delivered} replay send an event again, never skip one that was not
+ *       delivered. A read with {@link ReadRequest#excludeDeliveredTo()} observes every mark made
+ *       before the read was requested.</li>
  * </ul>
  * Implementations are thread-safe; no method blocks the caller.
  */
@@ -45,6 +50,17 @@ public interface HistoryStore {
 
     /** Removes events whose persistence level has expired at {@code now}. */
     Future<CleanupResult> cleanup(Instant now);
+
+    /**
+     * Records that events were written to a connection: with a {@code clientId} (the connection's
+     * stable {@code client_id}, may be null) each event's {@code client_delivered} gains it, and
+     * with {@code replayed} each event's {@code replay_count} grows by one. Never blocks; returns at
+     * once.
+     */
+    void markDelivered(String clientId, List<UUID> eventIds, boolean replayed);
+
+    /** The delivery record of one event ({@link DeliveryRecord#NONE} if unknown), for monitoring and tests. */
+    Future<DeliveryRecord> deliveries(UUID eventId);
 
     /** Succeeds when the backend is reachable (readiness). */
     Future<Void> ping();

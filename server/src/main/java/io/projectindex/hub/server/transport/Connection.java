@@ -51,7 +51,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
-import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -511,6 +510,9 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
                 ? ReadRequest.afterOffset(m.projectId(), m.sinceOffset(), m.eventTypes(), m.maxEvents())
                 : m.since() != null ? ReadRequest.afterTime(m.projectId(), m.since(), m.eventTypes(), m.maxEvents())
                 : ReadRequest.fromStart(m.projectId(), m.eventTypes(), m.maxEvents());
+        if (m.excludeDelivered()) {
+            request = request.excludingDeliveredTo(options.clientId());
+        }
         busy = true;
         onLoop(services.history().read(request), ar -> {
             if (closing) {
@@ -680,6 +682,17 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         outbound.offerReplay(e);
     }
 
+    /**
+     * Delivery tracking (client_delivered by the stable client_id, replay_count): recorded once an
+     * event has been written to this connection's socket; the store batches the marks off the hot
+     * path.
+     */
+    private void trackDelivery(StoredEvent e, boolean replayed) {
+        if (replayed || options.clientId() != null) {
+            services.history().markDelivered(options.clientId(), List.of(e.id()), replayed);
+        }
+    }
+
     private void reply(String type, Object data, String correlationId) {
         ServerMessage m = new ServerMessage(type, data, Timestamps.format(services.clock().now()), correlationId);
         outbound.offerControl(Json.writeBytes(m));
@@ -742,12 +755,15 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         f.onComplete(ar -> {
             outbound.onWritten(frame, ar.succeeded());
             services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
-            StoredEvent first = frame.first();
-            if (ar.succeeded() && first != null && frame.kind() == OutboundFrame.Kind.LIVE) {
-                long millis = Math.max(0, services.clock().millis() - first.timestamp().toEpochMilli());
-                Timer timer = services.metrics().deliveryDuration(first.type());
-                for (int i = 0; i < frame.events(); i++) {
-                    timer.record(millis, TimeUnit.MILLISECONDS);
+            if (ar.succeeded() && !frame.carried().isEmpty()) {
+                boolean live = frame.kind() == OutboundFrame.Kind.LIVE;
+                long now = services.clock().millis();
+                for (StoredEvent e : frame.carried()) {
+                    if (live) {
+                        services.metrics().deliveryDuration(e.type())
+                                .record(Math.max(0, now - e.timestamp().toEpochMilli()), TimeUnit.MILLISECONDS);
+                    }
+                    trackDelivery(e, !live);
                 }
             }
         });

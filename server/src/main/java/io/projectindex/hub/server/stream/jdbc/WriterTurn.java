@@ -1,0 +1,240 @@
+package io.projectindex.hub.server.stream.jdbc;
+
+import io.projectindex.hub.server.stream.AppendResult;
+import io.projectindex.hub.server.stream.CleanupReport;
+import io.projectindex.hub.server.stream.ConflictException;
+import io.projectindex.hub.server.stream.Epochs;
+import io.projectindex.hub.server.stream.HistoryUnavailableException;
+import io.projectindex.hub.server.stream.NewEvent;
+import io.projectindex.hub.server.stream.StoredEvent;
+import io.projectindex.hub.server.stream.StreamPosition;
+import io.projectindex.hub.server.time.HubClock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One group commit of the writer: positions every new event of the batch, stores the rows and
+ * advances the streams inside the caller's transaction, and (after the commit) completes the
+ * appends in queue order. Confined to the writer thread.
+ */
+final class WriterTurn {
+    private static final Logger log = LoggerFactory.getLogger(WriterTurn.class);
+
+    private final SqlHistory sql;
+    private final HubClock clock;
+    private final HistoryMetrics metrics;
+
+    WriterTurn(SqlHistory sql, HubClock clock, HistoryMetrics metrics) {
+        this.sql = sql;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** What to announce once the transaction is committed. */
+    static final class Outcome {
+        private final List<Runnable> completions = new ArrayList<>();
+
+        void publish() {
+            for (Runnable r : completions) {
+                r.run();
+            }
+        }
+    }
+
+    Outcome store(Connection c, WriteQueue.Batch batch) throws SQLException {
+        Instant now = clock.now().truncatedTo(ChronoUnit.MILLIS);
+        Set<UUID> projects = new LinkedHashSet<>();
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (WriteQueue.PendingAppend a : batch.appends()) {
+            for (NewEvent e : a.events()) {
+                projects.add(e.projectId());
+                ids.add(e.id());
+            }
+        }
+        for (WriteQueue.Command cmd : batch.commands()) {
+            if (cmd instanceof WriteQueue.EnsureStream en) {
+                projects.add(en.projectId());
+            }
+        }
+        Map<UUID, StreamRow> streams = projects.isEmpty() ? new HashMap<>() : new HashMap<>(sql.lockStreams(c, projects));
+        for (UUID p : projects) {
+            streams.computeIfAbsent(p, k -> {
+                StreamRow row = new StreamRow(k, Epochs.next(), 0, null, 0, null);
+                row.isNew = true;
+                return row;
+            });
+        }
+        Map<UUID, EventRow> existing = ids.isEmpty() ? Map.of() : sql.findEvents(c, ids);
+        Map<UUID, StoredEvent> known = new HashMap<>();
+        List<StoredEvent> inserts = new ArrayList<>();
+        Outcome outcome = new Outcome();
+
+        for (WriteQueue.PendingAppend a : batch.appends()) {
+            UUID conflict = conflict(a, known, existing);
+            if (conflict != null) {
+                outcome.completions.add(() -> a.promise().fail(new ConflictException(conflict)));
+                continue;
+            }
+            List<AppendResult> results = new ArrayList<>(a.events().size());
+            List<StoredEvent> appended = new ArrayList<>(a.events().size());
+            for (NewEvent e : a.events()) {
+                StoredEvent original = original(e.id(), known, existing);
+                if (original != null) {
+                    results.add(new AppendResult(original, true));
+                    continue;
+                }
+                StreamRow s = streams.get(e.projectId());
+                Instant ts = s.lastTimestamp != null && now.isBefore(s.lastTimestamp) ? s.lastTimestamp : now;
+                s.lastTimestamp = ts;
+                s.top++;
+                s.dirty = true;
+                StoredEvent stored = new StoredEvent(e, ts, s.epoch, s.top);
+                known.put(e.id(), stored);
+                inserts.add(stored);
+                appended.add(stored);
+                results.add(new AppendResult(stored, false));
+            }
+            outcome.completions.add(() -> {
+                if (!appended.isEmpty()) {
+                    try {
+                        a.onAppended().accept(appended);
+                    } catch (RuntimeException ex) {
+                        log.error("onAppended failed for {} events; they are stored", appended.size(), ex);
+                    }
+                }
+                a.promise().complete(results);
+            });
+        }
+
+        List<StreamRow> created = new ArrayList<>();
+        List<StreamRow> changed = new ArrayList<>();
+        for (StreamRow s : streams.values()) {
+            if (s.isNew) {
+                created.add(s);
+            } else if (s.dirty) {
+                changed.add(s);
+            }
+        }
+        if (!created.isEmpty()) {
+            sql.insertStreams(c, created);
+        }
+        if (!inserts.isEmpty()) {
+            sql.insertEvents(c, inserts);
+        }
+        if (!changed.isEmpty()) {
+            sql.updateStreams(c, changed);
+        }
+        storeMarks(c, batch.marks());
+        metrics.commitEvents.record(inserts.size());
+
+        for (WriteQueue.Command cmd : batch.commands()) {
+            if (cmd instanceof WriteQueue.EnsureStream en) {
+                StreamPosition head = streams.get(en.projectId()).position();
+                outcome.completions.add(() -> en.promise().complete(head));
+            } else if (cmd instanceof WriteQueue.Barrier b) {
+                outcome.completions.add(() -> b.promise().complete());
+            }
+        }
+        return outcome;
+    }
+
+    /** The first id of {@code a} already known with other content, or null. */
+    private static UUID conflict(WriteQueue.PendingAppend a, Map<UUID, StoredEvent> known, Map<UUID, EventRow> existing) {
+        Map<UUID, String> inRequest = new HashMap<>();
+        for (NewEvent e : a.events()) {
+            StoredEvent k = known.get(e.id());
+            EventRow row = existing.get(e.id());
+            String prior = k != null ? k.contentHash() : row != null ? row.contentHash() : inRequest.get(e.id());
+            if (prior != null && !prior.equals(e.contentHash())) {
+                return e.id();
+            }
+            inRequest.putIfAbsent(e.id(), e.contentHash());
+        }
+        return null;
+    }
+
+    private static StoredEvent original(UUID id, Map<UUID, StoredEvent> known, Map<UUID, EventRow> existing) {
+        StoredEvent k = known.get(id);
+        if (k != null) {
+            return k;
+        }
+        EventRow row = existing.get(id);
+        if (row == null) {
+            return null;
+        }
+        try {
+            // The publisher only needs the original's position; its data is not delivered again.
+            k = row.decode(false, false);
+        } catch (EventRow.CorruptRowException e) {
+            throw new IllegalStateException("stored event " + id + " cannot be read: " + e.getMessage());
+        }
+        known.put(id, k);
+        return k;
+    }
+
+    private void storeMarks(Connection c, List<WriteQueue.Mark> marks) throws SQLException {
+        if (marks.isEmpty()) {
+            return;
+        }
+        Map<String, WriteQueue.Mark> delivered = new LinkedHashMap<>();
+        Map<UUID, Integer> replays = new HashMap<>();
+        for (WriteQueue.Mark m : marks) {
+            if (m.clientId() != null) {
+                delivered.putIfAbsent(m.eventId() + "/" + m.clientId(), m);
+            }
+            if (m.replayed()) {
+                replays.merge(m.eventId(), 1, Integer::sum);
+            }
+        }
+        if (!delivered.isEmpty()) {
+            sql.addDelivered(c, new ArrayList<>(delivered.values()));
+        }
+        if (!replays.isEmpty()) {
+            sql.addReplays(c, replays);
+        }
+    }
+
+    /** One bounded cleanup batch inside the caller's transaction; returns the rows deleted. */
+    int cleanup(Connection c, WriteQueue.CleanupJob job, int limit) throws SQLException {
+        List<SqlHistory.Removed> rows = sql.deleteExpired(c, job.now, limit);
+        Map<UUID, CleanupReport.Removal> perProject = new HashMap<>();
+        for (SqlHistory.Removed r : rows) {
+            perProject.merge(r.projectId(), new CleanupReport.Removal(r.seq(), r.createdAt()), CleanupReport.Removal::merge);
+        }
+        for (Map.Entry<UUID, CleanupReport.Removal> e : perProject.entrySet()) {
+            sql.noteRemoved(c, e.getKey(), e.getValue());
+            job.removals.merge(e.getKey(), e.getValue(), CleanupReport.Removal::merge);
+        }
+        job.deleted += rows.size();
+        return rows.size();
+    }
+
+    /** Fails everything in a batch that was not stored. */
+    void failAll(WriteQueue.Batch batch, HistoryUnavailableException e) {
+        for (WriteQueue.PendingAppend a : batch.appends()) {
+            a.promise().tryFail(e);
+        }
+        for (WriteQueue.Command cmd : batch.commands()) {
+            if (cmd instanceof WriteQueue.EnsureStream en) {
+                en.promise().tryFail(e);
+            } else if (cmd instanceof WriteQueue.Barrier b) {
+                b.promise().tryFail(e);
+            } else if (cmd instanceof WriteQueue.CleanupJob job) {
+                job.promise.tryFail(e);
+            }
+        }
+    }
+}
