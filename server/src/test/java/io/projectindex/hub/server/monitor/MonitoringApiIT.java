@@ -112,6 +112,72 @@ class MonitoringApiIT {
     }
 
     @Test
+    void filteringAndRateLimitingMoveTheirCountersByExactlyWhatHappened() {
+        try (TestHub hub = TestHub.start(java.util.Map.of("WEBSOCKET_RATE_LIMIT_TOKENS", "2",
+                "WEBSOCKET_RATE_LIMIT_REFILL", "0.01", "WEBSOCKET_INBOUND_RATE", "0.01", "WEBSOCKET_INBOUND_BURST", "3",
+                "WEBSOCKET_INBOUND_ABUSE_REJECTIONS", "100"))) {
+            UUID p = UUID.randomUUID();
+            UUID q = UUID.randomUUID();
+            UUID session = UUID.randomUUID();
+            WsRecorder filtered = hub.connectWelcomed("");
+            filtered.request("{\"action\":\"set_preferences\",\"preferences\":{\"min_progress_updates\":50}}");
+            filtered.request("{\"action\":\"subscribe\",\"project_id\":\"" + p + "\"}");
+            hub.publish(Events.batch(List.of(Events.progress(p, session, 10), Events.progress(p, session, 20),
+                    Events.progress(p, session, 60))));
+            assertThat(filtered.awaitEvents(2)).extracting(e -> e.path("data").path("progress_percentage").asInt())
+                    .containsExactly(10, 60);
+
+            WsRecorder limited = hub.connectWelcomed("");
+            limited.request("{\"action\":\"subscribe\",\"project_id\":\"" + q + "\"}");
+            hub.publish(Events.batch(List.of(Events.updated(q), Events.updated(q), Events.updated(q), Events.updated(q))));
+            limited.awaitEvents(2); // two tokens; the other two wait for the (very slow) refill
+
+            WsRecorder flooding = hub.connectWelcomed("");
+            for (int i = 0; i < 3; i++) {
+                flooding.request("{\"action\":\"ping\"}");
+            }
+            for (int i = 0; i < 4; i++) {
+                assertThat(flooding.request("{\"action\":\"ping\"}").path("data").path("error").asText()).isEqualTo("RATE_LIMITED");
+            }
+
+            PrometheusText t = PrometheusText.parse(hub.get(WS + "/metrics/prometheus").body());
+            assertThat(t.value(P + "events_filtered_total", "reason", "progress_threshold")).isEqualTo(1.0);
+            assertThat(t.value(P + "rate_limit_violations_total", "direction", "outbound")).isEqualTo(1.0);
+            assertThat(t.value(P + "rate_limit_violations_total", "direction", "inbound")).isEqualTo(4.0);
+            assertThat(t.value(P + "events_delivered_total", "event_type", "analysis_progress")).isEqualTo(2.0);
+            assertThat(t.value(P + "queue_size")).isEqualTo(2.0);
+            JsonNode stats = limited.request("{\"action\":\"get_stats\"}").path("data");
+            assertThat(stats.path("queue").path("live_events").asInt()).isEqualTo(2);
+            assertThat(stats.path("rate_limit_violations").asLong()).isEqualTo(1);
+            filtered.close();
+            limited.close();
+            flooding.close();
+        }
+    }
+
+    /** The live exposition passes promtool's linter (CI installs promtool; the parser checks it everywhere). */
+    @Test
+    void theLiveScrapePassesPromtool(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.io.File promtool = new java.io.File("/usr/bin/promtool");
+        org.junit.jupiter.api.Assumptions.assumeTrue(promtool.canExecute(), "promtool is not installed");
+        try (TestHub hub = TestHub.start()) {
+            WsRecorder ws = hub.connectWelcomed("");
+            ws.request("{\"action\":\"subscribe\"}");
+            hub.publish(Events.updated(UUID.randomUUID()));
+            ws.awaitEvents(1);
+            java.nio.file.Path scrape = dir.resolve("scrape.txt");
+            java.nio.file.Files.writeString(scrape, hub.get(WS + "/metrics/prometheus").body());
+            Process lint = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectInput(scrape.toFile())
+                    .redirectErrorStream(true).start();
+            String out = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(lint.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(out).as("promtool output").isEmpty();
+            assertThat(lint.exitValue()).isZero();
+            ws.close();
+        }
+    }
+
+    @Test
     void badMonitoringQueriesAre400NeverServerErrors() {
         try (TestHub hub = TestHub.start()) {
             Response unknown = hub.get(WS + "/anomalies?metric_name=latency");

@@ -41,6 +41,10 @@ class HistoryOutageIT {
                 assertThat(refused.header("Retry-After")).isEqualTo("1");
                 assertThat(refused.json().path("error").asText()).isEqualTo("UNAVAILABLE");
                 assertThat(hub.get("/readyz").status()).isEqualTo(503);
+                TestHub.Response health = hub.get("/api/v1/project-index/websocket/health");
+                assertThat(health.status()).isEqualTo(503);
+                assertThat(health.json().path("status").asText()).isEqualTo("unhealthy");
+                assertThat(health.json().path("checks").path("history_store").path("healthy").asBoolean()).isFalse();
 
                 // A replay that only the database can answer (exclude_delivered) fails while it is down.
                 JsonNode replay = ws.request("{\"action\":\"replay\",\"project_id\":\"" + project
@@ -59,6 +63,9 @@ class HistoryOutageIT {
                 await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                         .until(() -> hub.post("/api/v1/project-index/events", Events.dependency(project, "src/b.py")).status() == 202);
                 assertThat(hub.get("/readyz").status()).isEqualTo(200);
+                TestHub.Response recovered = hub.get("/api/v1/project-index/websocket/health");
+                assertThat(recovered.status()).isEqualTo(200);
+                assertThat(recovered.json().path("checks").path("history_store").path("healthy").asBoolean()).isTrue();
                 JsonNode live = ws.awaitEvents(1).get(0);
                 assertThat(live.path("offset").asLong()).isEqualTo(2);
                 assertThat(live.path("epoch").asText()).isEqualTo(first.path("epoch").asText());
