@@ -97,6 +97,8 @@ public final class OutboundQueue {
     private final Sink sink;
     private final HubClock clock;
     private final DeliveryPolicy policy;
+    /** The form events are sent in; starts as the policy's, changed by {@link #view(EventView)}. */
+    private EventView view;
     private final QueueBudget budget;
     private final TokenBucket bucket;
     private final Compression compression;
@@ -135,6 +137,7 @@ public final class OutboundQueue {
         this.sink = sink;
         this.clock = clock;
         this.policy = policy;
+        this.view = policy.view();
         this.budget = budget;
         this.bucket = policy.rateLimited()
                 ? new TokenBucket(policy.rateLimitTokens(), policy.rateLimitRefillPerSecond(), clock) : null;
@@ -164,7 +167,7 @@ public final class OutboundQueue {
             return Offer.CLOSED;
         }
         long now = clock.nanoTime();
-        byte[] json = event.frame(true);
+        byte[] json = view.of(event).frame(true);
         if (directEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now) {
             writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now, event);
             return Offer.SENT;
@@ -178,9 +181,10 @@ public final class OutboundQueue {
             return Offer.CLOSED;
         }
         long now = clock.nanoTime();
+        byte[] frame = view.of(event).frame(false);
         if (directEmpty() && liveEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now
                 && (bucket == null || bucket.tryAcquire())) {
-            writeLive(event, event.frame(false), now, now);
+            writeLive(event, frame, now, now);
             return Offer.SENT;
         }
         if (live == null) {
@@ -195,7 +199,6 @@ public final class OutboundQueue {
                 replaced = true;
             }
         }
-        byte[] frame = event.frame(false);
         if (!live.isEmpty() && (live.size() >= policy.maxQueuedEvents()
                 || live.bytes() + frame.length > policy.maxQueuedBytes())) {
             return overflow("outbound queue full");
@@ -217,6 +220,14 @@ public final class OutboundQueue {
             return Offer.RATE_LIMITED;
         }
         return closed ? Offer.CLOSED : replaced ? Offer.CONFLATED : Offer.QUEUED;
+    }
+
+    /**
+     * Sends events offered from now on in the form {@code next} gives (a {@code refresh} that
+     * changes the client's admin scope); events already waiting keep the form they were offered in.
+     */
+    public void view(EventView next) {
+        this.view = next;
     }
 
     /**
@@ -429,7 +440,12 @@ public final class OutboundQueue {
 
     private void writeLive(StoredEvent event, byte[] json, long enqueuedNanos, long now) {
         noteWritten(event);
-        byte[] gz = compression == null ? null : compression.compressedLiveFrame(event);
+        byte[] gz = null;
+        if (compression != null) {
+            StoredEvent seen = view.of(event);
+            // Shared per event; a frame offered under an earlier view (before a refresh) is compressed on its own.
+            gz = seen.frame(false) == json ? compression.compressedLiveFrame(seen) : compression.compressOrNull(json);
+        }
         writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now, event);
     }
 

@@ -37,11 +37,13 @@ import io.projectindex.hub.server.filter.CompiledRule;
 import io.projectindex.hub.server.filter.EventFacts;
 import io.projectindex.hub.server.filter.FilterCounts;
 import io.projectindex.hub.server.filter.FilterDecision;
+import io.projectindex.hub.server.hub.LiveHold;
 import io.projectindex.hub.server.hub.Shard;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.projectindex.hub.server.hub.Subscription;
 import io.projectindex.hub.server.hub.SubscriptionSet;
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
+import io.projectindex.hub.server.transport.StreamPositioning.Positioned;
 import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.ReadResult;
 import io.projectindex.hub.server.stream.StoredEvent;
@@ -104,7 +106,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
 
     private ArrayDeque<String> inbox;
     private boolean busy;
-    private Hold hold;
+    private LiveHold hold;
     private int subscriptionSeq;
     private int missedPongs;
     private boolean closing;
@@ -113,24 +115,6 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     private long messagesReceived;
     private long errorsSent;
     private final FilterCounts filtered = new FilterCounts();
-
-    /** Live events of one project held (unfiltered) while a subscription of it is being positioned. */
-    private static final class Hold {
-        final UUID projectId;
-        final List<Held> events = new ArrayList<>();
-
-        Hold(UUID projectId) {
-            this.projectId = projectId;
-        }
-    }
-
-    /** A held live event with its facts and the global rules' decision, filtered when released. */
-    private record Held(StoredEvent event, EventFacts facts, FilterDecision global) {
-    }
-
-    /** The outcome of positioning a project subscription. */
-    private record Positioned(StreamPosition head, Boolean recovered, String reason, List<StoredEvent> missed) {
-    }
 
     Connection(ServerWebSocket ws, Context context, Shard shard, HubServices services, Principal principal,
                ConnectionOptions options, String id) {
@@ -146,8 +130,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         this.connectedAt = services.clock().now();
         this.connectedNanos = services.clock().nanoTime();
         this.outbound = new OutboundQueue(this, services.clock(),
-                DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip()), services.queueBudget(),
-                connectedNanos);
+                DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip())
+                        .withView(services.redaction().view(principal)), services.queueBudget(), connectedNanos);
         this.inbound = InboundLimiter.of(limits, services.clock());
     }
 
@@ -173,8 +157,30 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     }
 
     void start() {
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(b -> onBinary());
+        ws.frameHandler(new InboundMessages(limits.maxMessageBytes(), new InboundMessages.Listener() {
+            @Override
+            public void onText(String text) {
+                Connection.this.onText(text);
+            }
+
+            @Override
+            public void onBinary() {
+                Connection.this.onBinary();
+            }
+
+            @Override
+            public void onInvalidUtf8() {
+                invalidUtf8();
+            }
+
+            @Override
+            public void onTooLarge() {
+                if (!closing) {
+                    messagesReceived++;
+                    tooLarge();
+                }
+            }
+        }));
         ws.pongHandler(b -> missedPongs = 0);
         ws.exceptionHandler(this::onSocketError);
         ws.closeHandler(v -> onClosed());
@@ -308,6 +314,18 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         close(CloseCode.MESSAGE_TOO_BIG, "message larger than " + limits.maxMessageBytes() + " bytes");
     }
 
+    /** RFC 6455 §8.1: a text message that is not UTF-8 fails the connection with 1007, without a reply. */
+    private void invalidUtf8() {
+        if (closing) {
+            return;
+        }
+        messagesReceived++;
+        services.metrics().messageReceived("invalid");
+        services.metrics().error("invalid_utf8", "websocket");
+        log.info("connection {}: text message is not valid UTF-8, closing with 1007", id);
+        close(CloseCode.INVALID_PAYLOAD, CloseCode.INVALID_PAYLOAD.reason());
+    }
+
     private void onSocketError(Throwable t) {
         String m = String.valueOf(t.getMessage());
         if (m.startsWith("Cannot process text frame") || m.startsWith("Cannot process binary frame")) {
@@ -346,11 +364,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             return;
         }
-        hold = new Hold(m.projectId());
+        hold = new LiveHold(m.projectId());
         shard.subscribe(this, s);
         busy = true;
-        Future<Positioned> positioned = m.resumes() ? readMissed(s, m)
-                : services.history().position(m.projectId()).map(head -> new Positioned(head, null, null, List.of()));
+        Future<Positioned> positioned = !m.resumes() ? StreamPositioning.head(services.history(), m.projectId())
+                : m.sinceOffset() != null
+                ? StreamPositioning.afterOffset(services.history(), s, m.sinceOffset(), m.epoch(), limits.resumeMaxEvents())
+                : StreamPositioning.afterTime(services.history(), s, m.since(), limits.resumeMaxEvents());
         onLoop(positioned, ar -> {
             if (closing) {
                 return;
@@ -378,75 +398,12 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         });
     }
 
-    private Future<Positioned> readMissed(Subscription s, Subscribe m) {
-        int max = limits.resumeMaxEvents();
-        if (m.sinceOffset() != null) {
-            long since = m.sinceOffset();
-            return services.history().read(ReadRequest.afterOffset(m.projectId(), since, s.types(), max)).map(r -> {
-                StreamPosition head = r.head();
-                if ((m.epoch() != null && !m.epoch().equals(head.epoch())) || since > head.offset()) {
-                    return new Positioned(head, false, "epoch_changed", List.of());
-                }
-                if (head.offset() - since > max) {
-                    return new Positioned(head, false, "too_many", List.of());
-                }
-                if (!r.completeAfter(since)) {
-                    return new Positioned(head, false, "history_expired", List.of());
-                }
-                return new Positioned(head, true, null, inScope(s, r));
-            });
-        }
-        Instant since = m.since();
-        return services.history().read(ReadRequest.afterTime(m.projectId(), since, s.types(), max)).map(r -> {
-            if (r.hasMore()) {
-                return new Positioned(r.head(), false, "too_many", List.of());
-            }
-            if (!r.completeAfter(since)) {
-                return new Positioned(r.head(), false, "history_expired", List.of());
-            }
-            return new Positioned(r.head(), true, null, inScope(s, r));
-        });
-    }
-
-    private static List<StoredEvent> inScope(Subscription s, ReadResult r) {
-        List<StoredEvent> out = new ArrayList<>(r.events().size());
-        for (StoredEvent e : r.events()) {
-            if (s.inScope(e)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Sends the missed events of {@code resumed} and the held live events merged by offset (an
-     * offset in both is sent once), each filtered in that order — so progress thresholds see
-     * events in stream order — then lets live events flow.
-     */
+    /** Sends the missed events and the held live events across the seam, then lets live events flow. */
     private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
-        Hold h = hold;
+        LiveHold h = hold;
         hold = null;
-        if (h == null) {
-            return;
-        }
-        List<Held> live = h.events;
-        int i = 0;
-        int j = 0;
-        while (i < missed.size() || j < live.size()) {
-            long mo = i < missed.size() ? missed.get(i).offset() : Long.MAX_VALUE;
-            long lo = j < live.size() ? live.get(j).event().offset() : Long.MAX_VALUE;
-            if (lo <= mo) {
-                Held held = live.get(j++);
-                if (lo == mo) {
-                    i++;
-                }
-                FilterDecision d = subscriptions.evaluate(held.event(), held.facts(), held.global());
-                send(held.event(), d, lo == mo);
-            } else {
-                StoredEvent e = missed.get(i++);
-                EventFacts facts = shard.facts(e);
-                send(e, subscriptions.evaluate(resumed, e, facts, shard.globalDecision(facts)), true);
-            }
+        if (h != null) {
+            h.release(subscriptions, shard, resumed, missed, this::send);
         }
     }
 
@@ -554,6 +511,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
 
     private void refresh(Refresh m) {
         principal = token.refresh(m.token());
+        outbound.view(services.redaction().view(principal));
         reply(ServerMessage.REFRESH_ACK, token.ack(), m.correlationId());
     }
 
@@ -651,11 +609,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         if (closing || !principal.canRead(event.projectId())) {
             return;
         }
-        Hold h = hold;
-        if (h != null && h.projectId.equals(event.projectId())) {
-            h.events.add(new Held(event, facts, global));
-            if (h.events.size() > services.config().delivery().connectionQueueEvents()) {
-                closeSlowConsumer(h.events.size() + " live events held while the subscription was positioned");
+        LiveHold h = hold;
+        if (h != null && h.holds(event)) {
+            int held = h.add(event, facts, global);
+            if (held > services.config().delivery().connectionQueueEvents()) {
+                closeSlowConsumer(held + " live events held while the subscription was positioned");
             }
             return;
         }

@@ -12,6 +12,7 @@ import io.projectindex.hub.protocol.Timestamps;
 import io.projectindex.hub.server.HubServices;
 import io.projectindex.hub.server.auth.AuthenticationException;
 import io.projectindex.hub.server.auth.Principal;
+import io.projectindex.hub.server.delivery.EventView;
 import io.projectindex.hub.server.stream.AppendResult;
 import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.ReadResult;
@@ -186,6 +187,7 @@ public final class HttpApi {
             return;
         }
         ReadRequest read = request;
+        EventView view = services.redaction().view(principal);
         Loops.on(context, services.history().read(read)).onComplete(ar -> {
             if (ar.failed()) {
                 HttpErrors.fail(ctx.response(), ar.cause());
@@ -202,7 +204,7 @@ public final class HttpApi {
                 if (i > 0) {
                     out.appendByte((byte) ',');
                 }
-                out.appendBytes(events.get(i).frame(false));
+                out.appendBytes(view.of(events.get(i)).frame(false));
             }
             out.appendString("],\"epoch\":").appendBytes(Json.quote(r.head().epoch()))
                     .appendString(",\"head_offset\":" + r.head().offset())
