@@ -81,7 +81,7 @@ import java.util.concurrent.TimeUnit;
  * held live events merged by offset without duplicates — so there is no gap and no duplicate at
  * the seam. The connection fails through one idempotent {@link #close(CloseCode, String)}.
  */
-public final class Connection implements Subscriber, OutboundQueue.Sink {
+public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMember {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final int MAX_INBOX = 64;
     /** Longest a graceful shutdown waits for a connection's queued frames to be written. */
@@ -554,10 +554,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         return s;
     }
 
-    /** This connection for the monitoring API ({@code GET /websocket/connections}). */
-    Map<String, Object> describe() {
+    @Override
+    public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("connection_id", id);
+        d.put("transport", "websocket");
         d.put("user_id", principal.userId());
         d.put("client_id", options.clientId());
         d.put("remote_address", String.valueOf(ws.remoteAddress()));
@@ -582,8 +583,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         return d;
     }
 
-    /** This connection's outbound queue for {@code GET /websocket/queue/status}. */
-    Map<String, Object> queueStatus() {
+    @Override
+    public Map<String, Object> queueStatus() {
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("connection_id", id);
         q.put("queued_frames", outbound.queuedFrames());
@@ -721,7 +722,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     // ---------------------------------------------------------------- lifecycle
 
     /** Called by the shard's ping timer. */
-    void pingTick() {
+    @Override
+    public void pingTick() {
         if (closing) {
             return;
         }
@@ -736,7 +738,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     }
 
     /** Graceful shutdown: a {@code notice}, everything queued, then close 1001. */
-    void shutdown() {
+    @Override
+    public void shutdown() {
         if (closing) {
             return;
         }
@@ -789,6 +792,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
 
     boolean isOpen() {
         return !closing;
+    }
+
+    @Override
+    public boolean isStream() {
+        return false;
     }
 
     private <T> void onLoop(Future<T> future, Handler<AsyncResult<T>> handler) {

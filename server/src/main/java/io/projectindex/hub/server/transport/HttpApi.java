@@ -38,8 +38,9 @@ import java.util.UUID;
 
 /**
  * The HTTP routes of one event loop: the WebSocket endpoint, the publish API
- * ({@code POST /api/v1/project-index/events}), the history query ({@code GET …/events}) and the
- * liveness/readiness probes. Answers on the request's own loop.
+ * ({@code POST /api/v1/project-index/events}), the history query ({@code GET …/events}), the
+ * Server-Sent Events stream ({@code GET …/events/stream}) and the liveness/readiness probes.
+ * Answers on the request's own loop.
  */
 public final class HttpApi {
     public static final String BASE = "/api/v1/project-index";
@@ -53,13 +54,15 @@ public final class HttpApi {
         this.context = context;
     }
 
-    public static Router router(Vertx vertx, HubServices services, Context context, WebSocketEndpoint websocket) {
+    public static Router router(Vertx vertx, HubServices services, Context context, WebSocketEndpoint websocket,
+                                SseEndpoint sse) {
         HttpApi api = new HttpApi(services, context);
         Router router = Router.router(vertx);
         router.get(WebSocketEndpoint.PATH).handler(ctx -> websocket.handle(ctx.request()));
         router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(services.config().publish().maxBodyBytes()))
                 .handler(api::publish);
         router.get(EVENTS).handler(api::history);
+        router.get(SseEndpoint.PATH).handler(sse::handle);
         router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(api::ready);
         MonitoringApi.mount(router, services, context);
@@ -234,7 +237,7 @@ public final class HttpApi {
         });
     }
 
-    private static UUID uuidParam(HttpServerRequest req, String name) {
+    static UUID uuidParam(HttpServerRequest req, String name) {
         String v = req.getParam(name);
         if (v == null || v.isEmpty()) {
             throw ProtocolException.invalidField(name, "is required");
@@ -261,7 +264,7 @@ public final class HttpApi {
         throw ProtocolException.invalidField(name, "must be an integer in " + min + ".." + max + ", was " + v);
     }
 
-    private static Set<EventType> eventTypes(String param) {
+    static Set<EventType> eventTypes(String param) {
         if (param == null || param.isBlank()) {
             return EventType.ALL;
         }
