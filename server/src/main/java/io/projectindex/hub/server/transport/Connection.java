@@ -48,6 +48,7 @@ import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.ReadResult;
 import io.projectindex.hub.server.stream.StoredEvent;
 import io.projectindex.hub.server.stream.StreamPosition;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -247,6 +248,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             services.metrics().messageReceived("invalid");
             replyError(e);
             return;
+        } catch (RuntimeException e) {
+            // A decoder bug must still get its reply (every message gets exactly one).
+            log.error("connection {}: decoding a message failed", id, e);
+            services.metrics().error("INTERNAL_ERROR", "connection");
+            replyError(new ProtocolException(ErrorCode.INTERNAL_ERROR,
+                    "internal error reading the message (logged as connection " + id + ")"));
+            return;
         }
         services.metrics().messageReceived(message.action().wire());
         try {
@@ -327,6 +335,19 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
     }
 
     private void onSocketError(Throwable t) {
+        if (t instanceof CorruptedWebSocketFrameException e) {
+            // FramingErrors has written the close frame; the channel is closing. Record it as ours.
+            if (!closing) {
+                closing = true;
+                closeCode = CloseCode.fromCode(e.closeStatus().code()).orElse(CloseCode.PROTOCOL_ERROR);
+                closeReason = String.valueOf(e.getMessage());
+                outbound.close();
+                services.metrics().messageReceived("invalid");
+                services.metrics().error("framing", "websocket");
+                log.info("connection {}: WebSocket framing error, closed with {}: {}", id, closeCode.code(), closeReason);
+            }
+            return;
+        }
         String m = String.valueOf(t.getMessage());
         if (m.startsWith("Cannot process text frame") || m.startsWith("Cannot process binary frame")) {
             tooLarge();

@@ -60,10 +60,14 @@ public final class HttpVerticle extends VerticleBase {
             }
         });
         server = vertx.createHttpServer(options).requestHandler(router);
-        if (services.config().websocket().perMessageDeflate()) {
-            int threshold = services.config().delivery().compressionThreshold();
-            server.connectionHandler(connection -> PerMessageDeflate.install(connection, threshold));
-        }
+        boolean deflate = services.config().websocket().perMessageDeflate();
+        int threshold = services.config().delivery().compressionThreshold();
+        server.connectionHandler(connection -> {
+            FramingErrors.install(connection);
+            if (deflate) {
+                PerMessageDeflate.install(connection, threshold);
+            }
+        });
         return server.listen();
     }
 
