@@ -72,9 +72,12 @@ public final class HttpApi {
                 "no route for " + ctx.request().method() + " " + ctx.request().path(), null));
         router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), 405, ErrorCode.NOT_FOUND,
                 "method " + ctx.request().method() + " not allowed on " + ctx.request().path(), null));
-        router.errorHandler(413, ctx -> HttpErrors.send(ctx.response(), 413, ErrorCode.MESSAGE_TOO_LARGE,
-                "request body larger than " + services.config().publish().maxBodyBytes() + " bytes",
-                Map.of("max_body_bytes", services.config().publish().maxBodyBytes())));
+        router.errorHandler(413, ctx -> {
+            services.metrics().error(ErrorCode.MESSAGE_TOO_LARGE.wire(), "publish");
+            HttpErrors.send(ctx.response(), 413, ErrorCode.MESSAGE_TOO_LARGE,
+                    "request body larger than " + services.config().publish().maxBodyBytes() + " bytes",
+                    Map.of("max_body_bytes", services.config().publish().maxBodyBytes()));
+        });
         router.errorHandler(400, ctx -> HttpErrors.send(ctx.response(), 400, ErrorCode.INVALID_MESSAGE,
                 "bad request", null));
         router.errorHandler(500, ctx -> HttpErrors.fail(ctx.response(),
