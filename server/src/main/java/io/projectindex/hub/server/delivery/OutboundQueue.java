@@ -40,6 +40,10 @@ import java.util.function.Predicate;
  *   waiting events the client has just unsubscribed from; both are counted.</li>
  * <li><b>Rate-limit violations</b> are counted per episode: from the first live event that finds the
  *   bucket empty until the live lanes are empty again.</li>
+ * <li><b>Event form.</b> Events are sent as the connection's {@link EventView} shows them (full, or
+ *   redacted for clients without the admin scope); each form's envelope, replay envelope and gzip
+ *   are cached on the event, so batches are built from shared bytes and nothing is encoded per
+ *   connection except the batch frame itself.</li>
  * </ul>
  *
  * <p>Confined to the connection's event loop: every method, and every call into the sink.
