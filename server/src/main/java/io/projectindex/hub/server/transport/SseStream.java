@@ -243,7 +243,7 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
             writesCompleted++;
             outbound.onWritten(frame, ar.succeeded());
             services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
-            StoredEvent e = frame.first();
+            StoredEvent e = event(frame);
             if (ar.succeeded() && e != null && frame.kind() == OutboundFrame.Kind.LIVE) {
                 long millis = Math.max(0, services.clock().millis() - e.timestamp().toEpochMilli());
                 services.metrics().deliveryDuration(e.type()).record(millis, TimeUnit.MILLISECONDS);
@@ -251,9 +251,14 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
         });
     }
 
+    /** The event an event frame carries (the stream never batches: one per frame); null for a reply. */
+    private static StoredEvent event(OutboundFrame frame) {
+        return frame.first();
+    }
+
     /** One event as an SSE record; the data line is the envelope, which is one line of JSON. */
     private static Buffer record(OutboundFrame frame) {
-        StoredEvent e = frame.first();
+        StoredEvent e = event(frame);
         String head = "id: " + e.epoch() + ":" + e.offset() + "\nevent: " + e.type().wire() + "\ndata: ";
         return Buffer.buffer(head.length() + frame.bytes().length + 2).appendString(head).appendBytes(frame.bytes())
                 .appendString("\n\n");
