@@ -9,13 +9,13 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The seam of a resume (PROTOCOL §4): while a subscription of one project is being positioned,
- * that project's live events for the subscriber are held here (unfiltered, with their facts and
- * the global rules' decision); once the missed events have been read from history, both are
- * released merged by offset — an offset in both is sent once, as replayed — and each is filtered
- * in that order, so progress thresholds see events in stream order. The subscriber registers its
- * subscription before it starts reading history, so nothing falls between the two. Confined to
- * the subscriber's event loop.
+ * Confined to the subscriber's event loop. The seam of a resume (PROTOCOL §4): while a
+ * subscription of one project is being positioned, that project's live events for the subscriber
+ * are held here (unfiltered, with their facts and the global rules' decision); once the missed
+ * events have been read from history, both are released merged by offset — an offset in both is
+ * sent once, as replayed — and each is filtered in that order, so progress thresholds see events
+ * in stream order. The subscriber registers its subscription before it starts reading history, so
+ * nothing falls between the two.
  */
 public final class LiveHold {
 

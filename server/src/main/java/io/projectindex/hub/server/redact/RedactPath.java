@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * One entry of the {@code redact} list: a field inside the {@code data} of events of one type
- * (or of every type), written {@code <event type or *>.<field>[.<field>…]}:
+ * Immutable and thread-safe. One entry of the {@code redact} list: a field inside the {@code data}
+ * of events of one type (or of every type), written {@code <event type or *>.<field>[.<field>…]}:
  * <ul>
  * <li>a field is a name of letters, digits, {@code _} and {@code -};</li>
  * <li>{@code *} stands for every field of the object at that level;</li>
@@ -19,8 +19,7 @@ import java.util.regex.Pattern;
  *   {@code api_key} wherever it is;</li>
  * <li>a list met on the way is entered: the rest of the path applies to each element.</li>
  * </ul>
- * The last step must name a field ({@code a.*} or {@code a.**} at the end is refused). Immutable
- * and thread-safe.
+ * The last step must name a field ({@code a.*} or {@code a.**} at the end is refused).
  */
 public final class RedactPath {
     static final String ANY = "*";

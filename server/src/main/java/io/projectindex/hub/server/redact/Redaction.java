@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Data protection: fields of {@code data} listed in the config file's {@code redact} section are
- * removed from events before they leave the hub for clients that are not admins — WebSocket live
- * and replayed events, batches, Server-Sent Events and the history query. Immutable and
- * thread-safe.
+ * Immutable and thread-safe. Data protection: fields of {@code data} listed in the config file's
+ * {@code redact} section are removed from events before they leave the hub for clients that are
+ * not admins — WebSocket live and replayed events, batches, Server-Sent Events and the history
+ * query.
  * <pre>
  * redact:
  *   - analysis_progress.last_error

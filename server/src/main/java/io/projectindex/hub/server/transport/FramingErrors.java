@@ -11,13 +11,13 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.Http1xServerConnection;
 
 /**
- * Gives WebSocket framing errors their close code. When a client breaks the framing rules (an
- * unmasked frame, reserved bits or opcode, a continuation out of place, a control frame over 125
- * bytes) or announces a frame over the read limit (4 × max_message_bytes), the frame decoder
- * raises an error and Vert.x drops the TCP connection without a close frame — the client would
- * only see an abnormal closure (1006). This handler, placed just before Vert.x's, first writes
- * the close frame the decoder's error names (1002 protocol error, 1009 too big), then lets the
- * error go on. Stateless and sharable.
+ * Stateless and sharable across connections. Gives WebSocket framing errors their close code. When
+ * a client breaks the framing rules (an unmasked frame, reserved bits or opcode, a continuation
+ * out of place, a control frame over 125 bytes) or announces a frame over the read limit (4 ×
+ * max_message_bytes), the frame decoder raises an error and Vert.x drops the TCP connection
+ * without a close frame — the client would only see an abnormal closure (1006). This handler,
+ * placed just before Vert.x's, first writes the close frame the decoder's error names (1002
+ * protocol error, 1009 too big), then lets the error go on.
  */
 @ChannelHandler.Sharable
 final class FramingErrors extends ChannelInboundHandlerAdapter {

@@ -11,12 +11,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Joins a WebSocket's data frames into messages, enforcing the message size limit while the
- * fragments arrive and checking that text is valid UTF-8 (RFC 6455 §8.1). Vert.x's own
- * aggregation replaces malformed bytes with U+FFFD, which would let a client's broken encoding
- * pass for text; here it ends the connection with 1007 instead. Control frames are left to
- * Vert.x (it answers pings and handles the close handshake). Confined to the connection's event
- * loop.
+ * Confined to the connection's event loop. Joins a WebSocket's data frames into messages,
+ * enforcing the message size limit while the fragments arrive and checking that text is valid
+ * UTF-8 (RFC 6455 §8.1). Vert.x's own aggregation replaces malformed bytes with U+FFFD, which
+ * would let a client's broken encoding pass for text; here it ends the connection with 1007
+ * instead. Control frames are left to Vert.x (it answers pings and handles the close handshake).
  */
 final class InboundMessages implements Handler<WebSocketFrame> {
 

@@ -22,12 +22,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code GET /api/v1/project-index/events/stream?project_id=&event_types=}: Server-Sent Events
- * (PROTOCOL §11). Checks the request like a WebSocket handshake before a byte of the stream is
- * written — draining 503, the client IP's handshake rate 429, the token 401, the parameters 400,
- * the project 403 (audited) — then admits it within WEBSOCKET_MAX_CONNECTIONS (503) and
- * WEBSOCKET_MAX_CONNECTIONS_PER_USER (429), which SSE streams share with WebSocket connections,
- * and starts an {@link SseStream} on this loop's shard. Answers on the request's own loop.
+ * Called on the event loop the request arrived on. {@code GET
+ * /api/v1/project-index/events/stream}: Server-Sent Events (PROTOCOL §11). Checks the request like
+ * a WebSocket handshake before a byte of the stream is written — draining 503, the client IP's
+ * handshake rate 429, the token 401, the parameters 400, the project 403 (audited) — then admits
+ * it within WEBSOCKET_MAX_CONNECTIONS (503) and WEBSOCKET_MAX_CONNECTIONS_PER_USER (429), which
+ * SSE streams share with WebSocket connections, and starts an {@link SseStream} on this loop's
+ * shard.
  */
 public final class SseEndpoint {
     static final String PATH = HttpApi.EVENTS + "/stream";

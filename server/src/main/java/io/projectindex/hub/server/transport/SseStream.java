@@ -38,13 +38,14 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One Server-Sent Events stream (PROTOCOL §11): a subscriber of one project on the shard of the
- * event loop its request arrived on, writing each event as an SSE record ({@code id:
- * <epoch>:<offset>}, {@code event: <type>}, {@code data: <envelope>}) through its own
- * {@link OutboundQueue}, so the node's queue bounds, the live rate limit, conflation and the
- * client's event form (full or redacted) apply exactly as on a WebSocket.
+ * Confined to the event loop of its shard. One Server-Sent Events stream (PROTOCOL §11): a
+ * subscriber of one project on the shard of the event loop its request arrived on, writing each
+ * event as an SSE record ({@code id: <epoch>:<offset>}, {@code event: <type>}, {@code data:
+ * <envelope>}) through its own {@link OutboundQueue}, so the node's queue bounds, the live rate
+ * limit, conflation and the client's event form (full or redacted) apply exactly as on a
+ * WebSocket.
  *
- * <p>Design note. Confined to the loop of its shard. With a {@code Last-Event-ID} the stream
+ * <p>Design note. With a {@code Last-Event-ID} the stream
  * resumes like a WebSocket {@code subscribe} with {@code since_offset}/{@code epoch}, through the
  * same {@link StreamPositioning} and {@link LiveHold}: the subscription is registered first and
  * its live events held, the missed events are read, then both go out merged by offset with no
