@@ -7,6 +7,8 @@ import java.util.Optional;
 public enum CloseCode {
     NORMAL(1000, "normal closure", "nothing"),
     GOING_AWAY(1001, "server shutting down", "reconnect elsewhere and resume"),
+    PROTOCOL_ERROR(1002, "WebSocket protocol error", "fix the client"),
+    INVALID_PAYLOAD(1007, "text frame is not valid UTF-8", "fix the client"),
     MESSAGE_TOO_BIG(1009, "message too large", "fix the client"),
     PING_TIMEOUT(4000, "ping timeout", "reconnect and resume"),
     TOKEN_EXPIRED(4001, "token expired", "get a new token, reconnect and resume"),

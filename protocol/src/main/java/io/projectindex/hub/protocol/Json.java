@@ -25,8 +25,8 @@ import java.util.Map;
  * The one JSON codec of the protocol: owns the configured {@link ObjectMapper} and turns parse
  * failures into {@link ProtocolException}s ({@code INVALID_MESSAGE}). Input limits guard the hub
  * against hostile frames: nesting depth {@value #MAX_NESTING_DEPTH}, number literals of at most
- * {@value #MAX_NUMBER_LENGTH} digits, strings of at most {@value #MAX_STRING_LENGTH} characters,
- * no duplicate keys, no trailing content. Property names are snake_case. Thread-safe.
+ * {@value #MAX_NUMBER_LENGTH} digits (and exponents a decimal can hold), strings of at most
+ * {@value #MAX_STRING_LENGTH} characters, no duplicate keys, no trailing content. Property names are snake_case. Thread-safe.
  */
 public final class Json {
     public static final int MAX_NESTING_DEPTH = 64;
@@ -73,6 +73,8 @@ public final class Json {
             throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "JSON too deeply nested or too large: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "not valid JSON: " + shortMessage(e));
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange();
         }
     }
 
@@ -87,9 +89,16 @@ public final class Json {
             throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "JSON too deeply nested or too large: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
             throw new ProtocolException(ErrorCode.INVALID_MESSAGE, "not valid JSON: " + shortMessage(e));
+        } catch (NumberFormatException e) {
+            throw numberOutOfRange();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Jackson reports a number it cannot hold (e.g. {@code 1e} with a 60-digit exponent) as a bare NumberFormatException. */
+    private static ProtocolException numberOutOfRange() {
+        return new ProtocolException(ErrorCode.INVALID_MESSAGE, "not valid JSON: a number is out of range");
     }
 
     private static String shortMessage(JsonProcessingException e) {

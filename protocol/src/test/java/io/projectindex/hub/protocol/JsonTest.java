@@ -13,10 +13,14 @@ class JsonTest {
     @Test
     void hostileJsonIsRefusedWithInvalidMessage() {
         String deep = "[".repeat(Json.MAX_NESTING_DEPTH + 5) + "]".repeat(Json.MAX_NESTING_DEPTH + 5);
-        for (String bad : new String[] {deep, "{\"a\":1,\"a\":2}", "{} trailing", "", "{\"n\":1" + "0".repeat(500) + "}", "\u0000"}) {
+        String hugeExponent = "{\"n\":1e" + "9".repeat(60) + "}";
+        for (String bad : new String[] {deep, "{\"a\":1,\"a\":2}", "{} trailing", "", "{\"n\":1" + "0".repeat(500) + "}", "\u0000",
+                hugeExponent}) {
             assertThatThrownBy(() -> Json.readTree(bad)).as(bad.length() > 40 ? bad.substring(0, 40) : bad)
                     .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MESSAGE));
         }
+        assertThatThrownBy(() -> Json.readTree(hugeExponent.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ProtocolException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_MESSAGE));
     }
 
     @Test

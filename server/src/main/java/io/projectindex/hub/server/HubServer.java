@@ -20,6 +20,7 @@ import io.projectindex.hub.server.monitor.MemoryStatus;
 import io.projectindex.hub.server.monitor.Monitor;
 import io.projectindex.hub.server.monitor.WebhookNotifier;
 import io.projectindex.hub.server.publish.Publisher;
+import io.projectindex.hub.server.redact.Redaction;
 import io.projectindex.hub.server.stream.CleanupResult;
 import io.projectindex.hub.server.stream.HistoryStore;
 import io.projectindex.hub.server.stream.HistoryStores;
@@ -90,6 +91,10 @@ public final class HubServer {
         checkBinding(config);
         Authenticator authenticator = JwtAuthenticator.create(config.auth(), clock);
         GlobalFilters globalFilters = GlobalFilters.from(config);
+        Redaction redaction = Redaction.from(config);
+        if (!redaction.isEmpty()) {
+            log.info("redacting {} for {}", redaction.paths(), config.auth().enabled() ? "non-admin clients" : "every client");
+        }
         AlertRules.from(config); // validates the alert_rules section before anything is started
         logAuthentication(config);
         int loops = config.server().effectiveEventLoops();
@@ -116,7 +121,7 @@ public final class HubServer {
                 notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
                 authenticator, Admission.of(config.auth(), clock), audit, new AtomicInteger(), new Lifecycle(), monitor,
-                globalFilters, queueBudget, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
+                globalFilters, redaction, queueBudget, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
 
         List<HttpVerticle> verticles = new ArrayList<>();
         List<String> deployments = new ArrayList<>();

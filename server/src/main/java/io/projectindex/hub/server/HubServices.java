@@ -11,6 +11,7 @@ import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.HubMetrics;
 import io.projectindex.hub.server.monitor.Monitor;
 import io.projectindex.hub.server.publish.Publisher;
+import io.projectindex.hub.server.redact.Redaction;
 import io.projectindex.hub.server.stream.CleanupResult;
 import io.projectindex.hub.server.stream.HistoryStore;
 import io.projectindex.hub.server.time.HubClock;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
  * @param globalFilters   filter rules of the server configuration, applied before every connection's filters
+ * @param redaction       fields removed from events for non-admin clients (the {@code redact} section)
  * @param queueBudget     live events waiting in outbound queues, bounded across this node (WEBSOCKET_QUEUE_SIZE)
  * @param lastCleanup     what the last scheduled history cleanup removed
  * @param admission       handshake rate per client IP and connections per user
@@ -44,6 +46,7 @@ public record HubServices(
         Lifecycle lifecycle,
         Monitor monitor,
         GlobalFilters globalFilters,
+        Redaction redaction,
         QueueBudget queueBudget,
         AtomicReference<CleanupResult> lastCleanup,
         String nodeId,

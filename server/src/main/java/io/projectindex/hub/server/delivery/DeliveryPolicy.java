@@ -19,10 +19,11 @@ import io.projectindex.hub.server.config.DeliveryConfig;
  * @param compressionThreshold     smallest frame worth compressing, in bytes
  * @param rateLimitTokens          outbound bucket size (0 disables the bucket)
  * @param rateLimitRefillPerSecond outbound bucket refill (0 disables the bucket)
+ * @param view                     which form of each event the connection is sent (full or redacted)
  */
 public record DeliveryPolicy(boolean batch, boolean gzip, int batchSize, long batchTimeNanos, int batchMaxBytes,
                              int maxQueuedEvents, long maxQueuedBytes, long maxReplayBytes, int compressionThreshold,
-                             int rateLimitTokens, double rateLimitRefillPerSecond) {
+                             int rateLimitTokens, double rateLimitRefillPerSecond, EventView view) {
 
     public DeliveryPolicy {
         require(batchSize >= 1, "batchSize must be >= 1, was " + batchSize);
@@ -34,6 +35,15 @@ public record DeliveryPolicy(boolean batch, boolean gzip, int batchSize, long ba
         require(compressionThreshold >= 0, "compressionThreshold must be >= 0, was " + compressionThreshold);
         require(rateLimitTokens >= 0, "rateLimitTokens must be >= 0, was " + rateLimitTokens);
         require(rateLimitRefillPerSecond >= 0, "rateLimitRefillPerSecond must be >= 0, was " + rateLimitRefillPerSecond);
+        require(view != null, "view must not be null");
+    }
+
+    /** A policy that sends events in full. */
+    public DeliveryPolicy(boolean batch, boolean gzip, int batchSize, long batchTimeNanos, int batchMaxBytes,
+                          int maxQueuedEvents, long maxQueuedBytes, long maxReplayBytes, int compressionThreshold,
+                          int rateLimitTokens, double rateLimitRefillPerSecond) {
+        this(batch, gzip, batchSize, batchTimeNanos, batchMaxBytes, maxQueuedEvents, maxQueuedBytes, maxReplayBytes,
+                compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond, EventView.FULL);
     }
 
     /** The policy of a connection with the given options under the node's settings. */
@@ -45,12 +55,17 @@ public record DeliveryPolicy(boolean batch, boolean gzip, int batchSize, long ba
 
     public DeliveryPolicy withBatch(boolean on) {
         return new DeliveryPolicy(on, gzip, batchSize, batchTimeNanos, batchMaxBytes, maxQueuedEvents, maxQueuedBytes,
-                maxReplayBytes, compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond);
+                maxReplayBytes, compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond, view);
     }
 
     public DeliveryPolicy withGzip(boolean on) {
         return new DeliveryPolicy(batch, on, batchSize, batchTimeNanos, batchMaxBytes, maxQueuedEvents, maxQueuedBytes,
-                maxReplayBytes, compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond);
+                maxReplayBytes, compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond, view);
+    }
+
+    public DeliveryPolicy withView(EventView v) {
+        return new DeliveryPolicy(batch, gzip, batchSize, batchTimeNanos, batchMaxBytes, maxQueuedEvents, maxQueuedBytes,
+                maxReplayBytes, compressionThreshold, rateLimitTokens, rateLimitRefillPerSecond, v);
     }
 
     public boolean rateLimited() {

@@ -40,6 +40,10 @@ import java.util.function.Predicate;
  *   waiting events the client has just unsubscribed from; both are counted.</li>
  * <li><b>Rate-limit violations</b> are counted per episode: from the first live event that finds the
  *   bucket empty until the live lanes are empty again.</li>
+ * <li><b>Event form.</b> Events are sent as the connection's {@link EventView} shows them (full, or
+ *   redacted for clients without the admin scope); each form's envelope, replay envelope and gzip
+ *   are cached on the event, so batches are built from shared bytes and nothing is encoded per
+ *   connection except the batch frame itself.</li>
  * </ul>
  *
  * <p>Confined to the connection's event loop: every method, and every call into the sink.
@@ -97,6 +101,8 @@ public final class OutboundQueue {
     private final Sink sink;
     private final HubClock clock;
     private final DeliveryPolicy policy;
+    /** The form events are sent in; starts as the policy's, changed by {@link #view(EventView)}. */
+    private EventView view;
     private final QueueBudget budget;
     private final TokenBucket bucket;
     private final Compression compression;
@@ -135,6 +141,7 @@ public final class OutboundQueue {
         this.sink = sink;
         this.clock = clock;
         this.policy = policy;
+        this.view = policy.view();
         this.budget = budget;
         this.bucket = policy.rateLimited()
                 ? new TokenBucket(policy.rateLimitTokens(), policy.rateLimitRefillPerSecond(), clock) : null;
@@ -164,7 +171,7 @@ public final class OutboundQueue {
             return Offer.CLOSED;
         }
         long now = clock.nanoTime();
-        byte[] json = event.frame(true);
+        byte[] json = view.of(event).frame(true);
         if (directEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now) {
             writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now, List.of(event));
             return Offer.SENT;
@@ -178,9 +185,10 @@ public final class OutboundQueue {
             return Offer.CLOSED;
         }
         long now = clock.nanoTime();
+        byte[] frame = view.of(event).frame(false);
         if (directEmpty() && liveEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now
                 && (bucket == null || bucket.tryAcquire())) {
-            writeLive(event, event.frame(false), now, now);
+            writeLive(event, frame, now, now);
             return Offer.SENT;
         }
         if (live == null) {
@@ -195,7 +203,6 @@ public final class OutboundQueue {
                 replaced = true;
             }
         }
-        byte[] frame = event.frame(false);
         if (!live.isEmpty() && (live.size() >= policy.maxQueuedEvents()
                 || live.bytes() + frame.length > policy.maxQueuedBytes())) {
             return overflow("outbound queue full");
@@ -217,6 +224,14 @@ public final class OutboundQueue {
             return Offer.RATE_LIMITED;
         }
         return closed ? Offer.CLOSED : replaced ? Offer.CONFLATED : Offer.QUEUED;
+    }
+
+    /**
+     * Sends events offered from now on in the form {@code next} gives (a {@code refresh} that
+     * changes the client's admin scope); events already waiting keep the form they were offered in.
+     */
+    public void view(EventView next) {
+        this.view = next;
     }
 
     /**
@@ -435,7 +450,12 @@ public final class OutboundQueue {
 
     private void writeLive(StoredEvent event, byte[] json, long enqueuedNanos, long now) {
         noteWritten(event);
-        byte[] gz = compression == null ? null : compression.compressedLiveFrame(event);
+        byte[] gz = null;
+        if (compression != null) {
+            StoredEvent seen = view.of(event);
+            // Shared per event; a frame offered under an earlier view (before a refresh) is compressed on its own.
+            gz = seen.frame(false) == json ? compression.compressedLiveFrame(seen) : compression.compressOrNull(json);
+        }
         writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now, List.of(event));
     }
 

@@ -56,6 +56,7 @@ public final class HubMetrics implements AutoCloseable {
     private final Map<EventType, Timer> deliveryDuration = new EnumMap<>(EventType.class);
     private final Map<EventType, Timer> processingDuration = new EnumMap<>(EventType.class);
     private final AtomicInteger activeConnections = new AtomicInteger();
+    private final AtomicInteger sseStreams = new AtomicInteger();
     private final LongAdder queueSize = new LongAdder();
     private volatile java.util.function.LongSupplier boundQueue;
     private final AtomicLong healthScoreBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
@@ -76,6 +77,7 @@ public final class HubMetrics implements AutoCloseable {
     private final TaggedCounters publishFailures;
     private final TaggedCounters replays;
     private final TaggedCounters resumes;
+    private final TaggedCounters sseClosed;
 
     /** All hub meters plus the JVM, GC, thread, processor and uptime binders. */
     public HubMetrics() {
@@ -113,6 +115,8 @@ public final class HubMetrics implements AutoCloseable {
         }
         Gauge.builder(PREFIX + "active_connections", activeConnections, AtomicInteger::get)
                 .description("Open WebSocket connections on this node").register(registry);
+        Gauge.builder(PREFIX + "sse_streams", sseStreams, AtomicInteger::get)
+                .description("Open Server-Sent Events streams on this node").register(registry);
         Gauge.builder(PREFIX + "queue_size", this, HubMetrics::queueSize)
                 .description("Events waiting in outbound connection queues on this node").register(registry);
         Gauge.builder(PREFIX + "health_score", healthScoreBits, b -> Double.longBitsToDouble(b.get()))
@@ -156,6 +160,9 @@ public final class HubMetrics implements AutoCloseable {
                 "Publishes that failed on the server side (store unavailable, timeout), by reason", MAX_TAG_SERIES, "reason");
         replays = new TaggedCounters(registry, PREFIX + "replays", "Replay requests, by outcome", MAX_TAG_SERIES, "outcome");
         resumes = new TaggedCounters(registry, PREFIX + "resumes", "Resuming subscribes, by outcome", MAX_TAG_SERIES, "outcome");
+        sseClosed = new TaggedCounters(registry, PREFIX + "sse_streams_ended",
+                "Server-Sent Events streams ended, by reason (client, shutdown, slow_consumer, stalled, token_expired, unavailable)",
+                MAX_TAG_SERIES, "reason");
         for (String status : new String[]{"sent", "failed", "dropped"}) {
             messagesSent.get(status);
         }
@@ -300,6 +307,20 @@ public final class HubMetrics implements AutoCloseable {
         return activeConnections.get();
     }
 
+    public void sseStreamOpened() {
+        sseStreams.incrementAndGet();
+    }
+
+    /** A Server-Sent Events stream ended; {@code reason} e.g. client, shutdown, slow_consumer. */
+    public void sseStreamEnded(String reason) {
+        sseStreams.decrementAndGet();
+        sseClosed.get(reason).increment();
+    }
+
+    public int sseStreams() {
+        return sseStreams.get();
+    }
+
     /** A client message was received; {@code action} is a protocol action or "invalid". */
     public void messageReceived(String action) {
         messagesReceived.get(action).increment();
@@ -358,6 +379,8 @@ public final class HubMetrics implements AutoCloseable {
         connections.put("opened", (long) connectionsOpened.count());
         connections.put("rejected", rejected.counts());
         connections.put("closed", closes.counts());
+        connections.put("sse_streams", sseStreams.get());
+        connections.put("sse_streams_ended", sseClosed.counts());
         Map<String, Object> messages = new LinkedHashMap<>();
         messages.put("received", messagesReceived.counts());
         messages.put("sent", messagesSent.counts());

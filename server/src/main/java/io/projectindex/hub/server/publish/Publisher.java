@@ -45,15 +45,24 @@ public final class Publisher {
     }
 
     public Future<List<AppendResult>> publish(List<EventDraft> drafts) {
+        // Counted in flight before the draining check: a drain that saw no publish in flight can
+        // never be followed by one that slips past the check (its events would miss the shutdown).
+        inFlight.incrementAndGet();
         if (draining) {
+            finished();
             return Future.failedFuture(new HistoryUnavailableException("the hub is shutting down", Duration.ofSeconds(1), null));
         }
         long start = clock.nanoTime();
-        List<NewEvent> events = new ArrayList<>(drafts.size());
-        for (EventDraft d : drafts) {
-            events.add(normalise(d));
+        List<NewEvent> events;
+        try {
+            events = new ArrayList<>(drafts.size());
+            for (EventDraft d : drafts) {
+                events.add(normalise(d));
+            }
+        } catch (RuntimeException e) {
+            finished();
+            throw e;
         }
-        inFlight.incrementAndGet();
         long appendStart = clock.nanoTime();
         Future<List<AppendResult>> f;
         try {
@@ -75,13 +84,17 @@ public final class Publisher {
                 metrics.publishFailed(ar.cause() instanceof HistoryUnavailableException ? "history_unavailable"
                         : "internal").increment(events.size());
             }
-            if (inFlight.decrementAndGet() == 0 && draining) {
-                Promise<Void> p = drained;
-                if (p != null) {
-                    p.tryComplete();
-                }
-            }
+            finished();
         });
+    }
+
+    private void finished() {
+        if (inFlight.decrementAndGet() == 0 && draining) {
+            Promise<Void> p = drained;
+            if (p != null) {
+                p.tryComplete();
+            }
+        }
     }
 
     static NewEvent normalise(EventDraft d) {

@@ -16,7 +16,8 @@ import java.util.function.UnaryOperator;
  * An event with its position and acceptance timestamp, as held in history and fanned out.
  * Immutable, except for the lazily encoded wire forms: the live envelope and the replay envelope
  * ({@code "replay":true}) are each encoded at most once and the same bytes are written to every
- * connection; so is the compressed live envelope of gzip connections. Two threads racing on an
+ * connection; so is the compressed live envelope of gzip connections, and the redacted form
+ * non-admin clients get ({@link #redacted}). Two threads racing on an
  * empty slot may both compute it; the results are equal and either is kept. Thread-safe.
  */
 public final class StoredEvent {
@@ -30,6 +31,7 @@ public final class StoredEvent {
     private volatile byte[] liveFrame;
     private volatile byte[] replayFrame;
     private volatile byte[] compressedLiveFrame;
+    private volatile StoredEvent redacted;
 
     public StoredEvent(NewEvent event, Instant timestamp, String epoch, long offset) {
         this.event = event;
@@ -136,6 +138,20 @@ public final class StoredEvent {
             compressedLiveFrame = c;
         }
         return c == NOT_COMPRESSED ? null : c;
+    }
+
+    /**
+     * This event as clients without full access receive it: what {@code redaction} (the node's
+     * data protection; the node has one) returns for it — this same event when nothing is removed
+     * — computed once and shared, with its own cached wire forms.
+     */
+    public StoredEvent redacted(UnaryOperator<StoredEvent> redaction) {
+        StoredEvent r = redacted;
+        if (r == null) {
+            r = redaction.apply(this);
+            redacted = r;
+        }
+        return r;
     }
 
     public Event toEvent(boolean replay) {

@@ -37,15 +37,18 @@ import io.projectindex.hub.server.filter.CompiledRule;
 import io.projectindex.hub.server.filter.EventFacts;
 import io.projectindex.hub.server.filter.FilterCounts;
 import io.projectindex.hub.server.filter.FilterDecision;
+import io.projectindex.hub.server.hub.LiveHold;
 import io.projectindex.hub.server.hub.Shard;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.projectindex.hub.server.hub.Subscription;
 import io.projectindex.hub.server.hub.SubscriptionSet;
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
+import io.projectindex.hub.server.transport.StreamPositioning.Positioned;
 import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.ReadResult;
 import io.projectindex.hub.server.stream.StoredEvent;
 import io.projectindex.hub.server.stream.StreamPosition;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -78,9 +81,10 @@ import java.util.concurrent.TimeUnit;
  * held live events merged by offset without duplicates — so there is no gap and no duplicate at
  * the seam. The connection fails through one idempotent {@link #close(CloseCode, String)}.
  */
-public final class Connection implements Subscriber, OutboundQueue.Sink {
+public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMember {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    private static final int MAX_INBOX = 64;
+    /** Messages that may wait behind a request still reading history; more closes the connection (4029). */
+    private static final int MAX_INBOX = 256;
     /** Longest a graceful shutdown waits for a connection's queued frames to be written. */
     private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("hub");
@@ -101,9 +105,16 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     private final OutboundQueue outbound;
     private final InboundLimiter inbound;
 
-    private ArrayDeque<String> inbox;
+    private ArrayDeque<Pending> inbox;
+
+    /**
+     * A client message waiting behind an earlier request, with the rate limiter's verdict taken when
+     * it arrived; the text is kept only for an admitted text message (null: binary or refused).
+     */
+    private record Pending(String text, InboundLimiter.Decision decision, String refusedCorrelationId) {
+    }
     private boolean busy;
-    private Hold hold;
+    private LiveHold hold;
     private int subscriptionSeq;
     private int missedPongs;
     private boolean closing;
@@ -112,24 +123,6 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     private long messagesReceived;
     private long errorsSent;
     private final FilterCounts filtered = new FilterCounts();
-
-    /** Live events of one project held (unfiltered) while a subscription of it is being positioned. */
-    private static final class Hold {
-        final UUID projectId;
-        final List<Held> events = new ArrayList<>();
-
-        Hold(UUID projectId) {
-            this.projectId = projectId;
-        }
-    }
-
-    /** A held live event with its facts and the global rules' decision, filtered when released. */
-    private record Held(StoredEvent event, EventFacts facts, FilterDecision global) {
-    }
-
-    /** The outcome of positioning a project subscription. */
-    private record Positioned(StreamPosition head, Boolean recovered, String reason, List<StoredEvent> missed) {
-    }
 
     Connection(ServerWebSocket ws, Context context, Shard shard, HubServices services, Principal principal,
                ConnectionOptions options, String id) {
@@ -145,8 +138,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         this.connectedAt = services.clock().now();
         this.connectedNanos = services.clock().nanoTime();
         this.outbound = new OutboundQueue(this, services.clock(),
-                DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip()), services.queueBudget(),
-                connectedNanos);
+                DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip())
+                        .withView(services.redaction().view(principal)), services.queueBudget(), connectedNanos);
         this.inbound = InboundLimiter.of(limits, services.clock());
     }
 
@@ -172,8 +165,30 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     }
 
     void start() {
-        ws.textMessageHandler(this::onText);
-        ws.binaryMessageHandler(b -> onBinary());
+        ws.frameHandler(new InboundMessages(limits.maxMessageBytes(), new InboundMessages.Listener() {
+            @Override
+            public void onText(String text) {
+                Connection.this.onText(text);
+            }
+
+            @Override
+            public void onBinary() {
+                Connection.this.onBinary();
+            }
+
+            @Override
+            public void onInvalidUtf8() {
+                invalidUtf8();
+            }
+
+            @Override
+            public void onTooLarge() {
+                if (!closing) {
+                    messagesReceived++;
+                    tooLarge();
+                }
+            }
+        }));
         ws.pongHandler(b -> missedPongs = 0);
         ws.exceptionHandler(this::onSocketError);
         ws.closeHandler(v -> onClosed());
@@ -208,27 +223,51 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             tooLarge();
             return;
         }
-        if (!admitted()) {
+        accept(text);
+    }
+
+    /** Admission happens on arrival; the reply (ack, error or RATE_LIMITED) keeps request order. */
+    private void accept(String textOrNullForBinary) {
+        InboundLimiter.Decision d = inbound.onMessage();
+        if (!busy) {
+            process(textOrNullForBinary, d);
             return;
         }
-        if (busy) {
-            if (inbox == null) {
-                inbox = new ArrayDeque<>();
-            }
-            if (inbox.size() >= MAX_INBOX) {
-                replyError(new ProtocolException(ErrorCode.RATE_LIMITED,
-                        "too many messages waiting for an earlier request to finish", Map.of("retry_after_ms", 100)));
-                return;
-            }
-            inbox.add(text);
+        if (inbox == null) {
+            inbox = new ArrayDeque<>();
+        }
+        if (inbox.size() >= MAX_INBOX) {
+            log.warn("connection {}: {} messages waiting behind an earlier request, closing with 4029", id, MAX_INBOX);
+            services.metrics().rateLimitViolations("inbound").increment();
+            close(CloseCode.LIMIT_REACHED, "too many messages waiting for an earlier request");
             return;
         }
-        handle(text);
+        boolean admitted = d.verdict() == InboundLimiter.Verdict.ACCEPT;
+        inbox.add(admitted ? new Pending(textOrNullForBinary, d, null)
+                : new Pending(null, d, correlationIdOf(textOrNullForBinary)));
+    }
+
+    private void process(String textOrNullForBinary, InboundLimiter.Decision d) {
+        process(textOrNullForBinary, d, d.verdict() == InboundLimiter.Verdict.ACCEPT ? null
+                : correlationIdOf(textOrNullForBinary));
+    }
+
+    private void process(String textOrNullForBinary, InboundLimiter.Decision d, String refusedCorrelationId) {
+        if (d.verdict() != InboundLimiter.Verdict.ACCEPT) {
+            rateLimited(d, refusedCorrelationId);
+        } else if (textOrNullForBinary == null) {
+            services.metrics().messageReceived("invalid");
+            replyError(new ProtocolException(ErrorCode.INVALID_MESSAGE,
+                    "binary frames are not accepted; send each message as a JSON text frame"));
+        } else {
+            handle(textOrNullForBinary);
+        }
     }
 
     private void drainInbox() {
         while (!busy && !closing && inbox != null && !inbox.isEmpty()) {
-            handle(inbox.poll());
+            Pending p = inbox.poll();
+            process(p.text(), p.decision(), p.refusedCorrelationId());
         }
     }
 
@@ -239,6 +278,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         } catch (ProtocolException e) {
             services.metrics().messageReceived("invalid");
             replyError(e);
+            return;
+        } catch (RuntimeException e) {
+            // A decoder bug must still get its reply (every message gets exactly one).
+            log.error("connection {}: decoding a message failed", id, e);
+            services.metrics().error("INTERNAL_ERROR", "connection");
+            replyError(new ProtocolException(ErrorCode.INTERNAL_ERROR,
+                    "internal error reading the message (logged as connection " + id + ")"));
             return;
         }
         services.metrics().messageReceived(message.action().wire());
@@ -267,23 +313,33 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         }
     }
 
-    /** The inbound rate limit: false (after replying RATE_LIMITED, maybe closing 4029) when the message is refused. */
-    private boolean admitted() {
-        InboundLimiter.Decision d = inbound.onMessage();
-        if (d.verdict() == InboundLimiter.Verdict.ACCEPT) {
-            return true;
+    /** The correlation id of a refused message, so its RATE_LIMITED reply can echo it (null if none or unreadable). */
+    private static String correlationIdOf(String text) {
+        if (text == null) {
+            return null;
         }
+        try {
+            com.fasterxml.jackson.databind.JsonNode c = Json.readTree(text).get("correlation_id");
+            return c != null && c.isTextual() && c.textValue().length() <= ClientMessageDecoder.MAX_CORRELATION_ID
+                    ? c.textValue() : null;
+        } catch (ProtocolException e) {
+            return null;
+        }
+    }
+
+    /** Replies RATE_LIMITED to a message the inbound limit refused (and closes 4029 on sustained abuse). */
+    private void rateLimited(InboundLimiter.Decision d, String correlationId) {
         services.metrics().rateLimitViolations("inbound").increment();
         services.metrics().messageReceived("rate_limited");
         long retry = Math.max(1, d.retryAfterMillis());
         replyError(new ProtocolException(ErrorCode.RATE_LIMITED,
                 "too many messages: at most " + limits.inboundMessagesPerSecond() + " per second (burst "
-                        + limits.inboundBurst() + "); this one was not processed", Map.of("retry_after_ms", retry)));
+                        + limits.inboundBurst() + "); this one was not processed", Map.of("retry_after_ms", retry))
+                .forRequest(null, correlationId));
         if (d.verdict() == InboundLimiter.Verdict.CLOSE) {
             log.warn("connection {}: sustained inbound rate-limit abuse, closing with 4029", id);
             close(CloseCode.LIMIT_REACHED, "repeated rate-limit abuse");
         }
-        return false;
     }
 
     private void onBinary() {
@@ -291,12 +347,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             return;
         }
         messagesReceived++;
-        if (!admitted()) {
-            return;
-        }
-        services.metrics().messageReceived("invalid");
-        replyError(new ProtocolException(ErrorCode.INVALID_MESSAGE,
-                "binary frames are not accepted; send each message as a JSON text frame"));
+        accept(null);
     }
 
     private void tooLarge() {
@@ -307,7 +358,32 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         close(CloseCode.MESSAGE_TOO_BIG, "message larger than " + limits.maxMessageBytes() + " bytes");
     }
 
+    /** RFC 6455 §8.1: a text message that is not UTF-8 fails the connection with 1007, without a reply. */
+    private void invalidUtf8() {
+        if (closing) {
+            return;
+        }
+        messagesReceived++;
+        services.metrics().messageReceived("invalid");
+        services.metrics().error("invalid_utf8", "websocket");
+        log.info("connection {}: text message is not valid UTF-8, closing with 1007", id);
+        close(CloseCode.INVALID_PAYLOAD, CloseCode.INVALID_PAYLOAD.reason());
+    }
+
     private void onSocketError(Throwable t) {
+        if (t instanceof CorruptedWebSocketFrameException e) {
+            // FramingErrors has written the close frame; the channel is closing. Record it as ours.
+            if (!closing) {
+                closing = true;
+                closeCode = CloseCode.fromCode(e.closeStatus().code()).orElse(CloseCode.PROTOCOL_ERROR);
+                closeReason = String.valueOf(e.getMessage());
+                outbound.close();
+                services.metrics().messageReceived("invalid");
+                services.metrics().error("framing", "websocket");
+                log.info("connection {}: WebSocket framing error, closed with {}: {}", id, closeCode.code(), closeReason);
+            }
+            return;
+        }
         String m = String.valueOf(t.getMessage());
         if (m.startsWith("Cannot process text frame") || m.startsWith("Cannot process binary frame")) {
             tooLarge();
@@ -345,11 +421,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             return;
         }
-        hold = new Hold(m.projectId());
+        hold = new LiveHold(m.projectId());
         shard.subscribe(this, s);
         busy = true;
-        Future<Positioned> positioned = m.resumes() ? readMissed(s, m)
-                : services.history().position(m.projectId()).map(head -> new Positioned(head, null, null, List.of()));
+        Future<Positioned> positioned = !m.resumes() ? StreamPositioning.head(services.history(), m.projectId())
+                : m.sinceOffset() != null
+                ? StreamPositioning.afterOffset(services.history(), s, m.sinceOffset(), m.epoch(), limits.resumeMaxEvents())
+                : StreamPositioning.afterTime(services.history(), s, m.since(), limits.resumeMaxEvents());
         onLoop(positioned, ar -> {
             if (closing) {
                 return;
@@ -377,75 +455,12 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         });
     }
 
-    private Future<Positioned> readMissed(Subscription s, Subscribe m) {
-        int max = limits.resumeMaxEvents();
-        if (m.sinceOffset() != null) {
-            long since = m.sinceOffset();
-            return services.history().read(ReadRequest.afterOffset(m.projectId(), since, s.types(), max)).map(r -> {
-                StreamPosition head = r.head();
-                if ((m.epoch() != null && !m.epoch().equals(head.epoch())) || since > head.offset()) {
-                    return new Positioned(head, false, "epoch_changed", List.of());
-                }
-                if (head.offset() - since > max) {
-                    return new Positioned(head, false, "too_many", List.of());
-                }
-                if (!r.completeAfter(since)) {
-                    return new Positioned(head, false, "history_expired", List.of());
-                }
-                return new Positioned(head, true, null, inScope(s, r));
-            });
-        }
-        Instant since = m.since();
-        return services.history().read(ReadRequest.afterTime(m.projectId(), since, s.types(), max)).map(r -> {
-            if (r.hasMore()) {
-                return new Positioned(r.head(), false, "too_many", List.of());
-            }
-            if (!r.completeAfter(since)) {
-                return new Positioned(r.head(), false, "history_expired", List.of());
-            }
-            return new Positioned(r.head(), true, null, inScope(s, r));
-        });
-    }
-
-    private static List<StoredEvent> inScope(Subscription s, ReadResult r) {
-        List<StoredEvent> out = new ArrayList<>(r.events().size());
-        for (StoredEvent e : r.events()) {
-            if (s.inScope(e)) {
-                out.add(e);
-            }
-        }
-        return out;
-    }
-
-    /**
-     * Sends the missed events of {@code resumed} and the held live events merged by offset (an
-     * offset in both is sent once), each filtered in that order — so progress thresholds see
-     * events in stream order — then lets live events flow.
-     */
+    /** Sends the missed events and the held live events across the seam, then lets live events flow. */
     private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
-        Hold h = hold;
+        LiveHold h = hold;
         hold = null;
-        if (h == null) {
-            return;
-        }
-        List<Held> live = h.events;
-        int i = 0;
-        int j = 0;
-        while (i < missed.size() || j < live.size()) {
-            long mo = i < missed.size() ? missed.get(i).offset() : Long.MAX_VALUE;
-            long lo = j < live.size() ? live.get(j).event().offset() : Long.MAX_VALUE;
-            if (lo <= mo) {
-                Held held = live.get(j++);
-                if (lo == mo) {
-                    i++;
-                }
-                FilterDecision d = subscriptions.evaluate(held.event(), held.facts(), held.global());
-                send(held.event(), d, lo == mo);
-            } else {
-                StoredEvent e = missed.get(i++);
-                EventFacts facts = shard.facts(e);
-                send(e, subscriptions.evaluate(resumed, e, facts, shard.globalDecision(facts)), true);
-            }
+        if (h != null) {
+            h.release(subscriptions, shard, resumed, missed, this::send);
         }
     }
 
@@ -556,6 +571,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
 
     private void refresh(Refresh m) {
         principal = token.refresh(m.token());
+        outbound.view(services.redaction().view(principal));
         reply(ServerMessage.REFRESH_ACK, token.ack(), m.correlationId());
     }
 
@@ -598,10 +614,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         return s;
     }
 
-    /** This connection for the monitoring API ({@code GET /websocket/connections}). */
-    Map<String, Object> describe() {
+    @Override
+    public Map<String, Object> describe() {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("connection_id", id);
+        d.put("transport", "websocket");
         d.put("user_id", principal.userId());
         d.put("client_id", options.clientId());
         d.put("remote_address", String.valueOf(ws.remoteAddress()));
@@ -626,8 +643,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         return d;
     }
 
-    /** This connection's outbound queue for {@code GET /websocket/queue/status}. */
-    Map<String, Object> queueStatus() {
+    @Override
+    public Map<String, Object> queueStatus() {
         Map<String, Object> q = new LinkedHashMap<>();
         q.put("connection_id", id);
         q.put("queued_frames", outbound.queuedFrames());
@@ -653,11 +670,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         if (closing || !principal.canRead(event.projectId())) {
             return;
         }
-        Hold h = hold;
-        if (h != null && h.projectId.equals(event.projectId())) {
-            h.events.add(new Held(event, facts, global));
-            if (h.events.size() > services.config().delivery().connectionQueueEvents()) {
-                closeSlowConsumer(h.events.size() + " live events held while the subscription was positioned");
+        LiveHold h = hold;
+        if (h != null && h.holds(event)) {
+            int held = h.add(event, facts, global);
+            if (held > services.config().delivery().connectionQueueEvents()) {
+                closeSlowConsumer(held + " live events held while the subscription was positioned");
             }
             return;
         }
@@ -779,7 +796,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     // ---------------------------------------------------------------- lifecycle
 
     /** Called by the shard's ping timer. */
-    void pingTick() {
+    @Override
+    public void pingTick() {
         if (closing) {
             return;
         }
@@ -794,7 +812,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     }
 
     /** Graceful shutdown: a {@code notice}, everything queued, then close 1001. */
-    void shutdown() {
+    @Override
+    public void shutdown() {
         if (closing) {
             return;
         }
@@ -847,6 +866,11 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
 
     boolean isOpen() {
         return !closing;
+    }
+
+    @Override
+    public boolean isStream() {
+        return false;
     }
 
     private <T> void onLoop(Future<T> future, Handler<AsyncResult<T>> handler) {

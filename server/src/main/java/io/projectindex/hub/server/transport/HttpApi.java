@@ -12,6 +12,7 @@ import io.projectindex.hub.protocol.Timestamps;
 import io.projectindex.hub.server.HubServices;
 import io.projectindex.hub.server.auth.AuthenticationException;
 import io.projectindex.hub.server.auth.Principal;
+import io.projectindex.hub.server.delivery.EventView;
 import io.projectindex.hub.server.stream.AppendResult;
 import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.ReadResult;
@@ -37,8 +38,9 @@ import java.util.UUID;
 
 /**
  * The HTTP routes of one event loop: the WebSocket endpoint, the publish API
- * ({@code POST /api/v1/project-index/events}), the history query ({@code GET …/events}) and the
- * liveness/readiness probes. Answers on the request's own loop.
+ * ({@code POST /api/v1/project-index/events}), the history query ({@code GET …/events}), the
+ * Server-Sent Events stream ({@code GET …/events/stream}) and the liveness/readiness probes.
+ * Answers on the request's own loop.
  */
 public final class HttpApi {
     public static final String BASE = "/api/v1/project-index";
@@ -52,13 +54,15 @@ public final class HttpApi {
         this.context = context;
     }
 
-    public static Router router(Vertx vertx, HubServices services, Context context, WebSocketEndpoint websocket) {
+    public static Router router(Vertx vertx, HubServices services, Context context, WebSocketEndpoint websocket,
+                                SseEndpoint sse) {
         HttpApi api = new HttpApi(services, context);
         Router router = Router.router(vertx);
         router.get(WebSocketEndpoint.PATH).handler(ctx -> websocket.handle(ctx.request()));
         router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(services.config().publish().maxBodyBytes()))
                 .handler(api::publish);
         router.get(EVENTS).handler(api::history);
+        router.get(SseEndpoint.PATH).handler(sse::handle);
         router.get("/healthz").handler(ctx -> json(ctx, 200, Map.of("status", "ok")));
         router.get("/readyz").handler(api::ready);
         MonitoringApi.mount(router, services, context);
@@ -68,9 +72,12 @@ public final class HttpApi {
                 "no route for " + ctx.request().method() + " " + ctx.request().path(), null));
         router.errorHandler(405, ctx -> HttpErrors.send(ctx.response(), 405, ErrorCode.NOT_FOUND,
                 "method " + ctx.request().method() + " not allowed on " + ctx.request().path(), null));
-        router.errorHandler(413, ctx -> HttpErrors.send(ctx.response(), 413, ErrorCode.MESSAGE_TOO_LARGE,
-                "request body larger than " + services.config().publish().maxBodyBytes() + " bytes",
-                Map.of("max_body_bytes", services.config().publish().maxBodyBytes())));
+        router.errorHandler(413, ctx -> {
+            services.metrics().error(ErrorCode.MESSAGE_TOO_LARGE.wire(), "publish");
+            HttpErrors.send(ctx.response(), 413, ErrorCode.MESSAGE_TOO_LARGE,
+                    "request body larger than " + services.config().publish().maxBodyBytes() + " bytes",
+                    Map.of("max_body_bytes", services.config().publish().maxBodyBytes()));
+        });
         router.errorHandler(400, ctx -> HttpErrors.send(ctx.response(), 400, ErrorCode.INVALID_MESSAGE,
                 "bad request", null));
         router.errorHandler(500, ctx -> HttpErrors.fail(ctx.response(),
@@ -186,6 +193,7 @@ public final class HttpApi {
             return;
         }
         ReadRequest read = request;
+        EventView view = services.redaction().view(principal);
         Loops.on(context, services.history().read(read)).onComplete(ar -> {
             if (ar.failed()) {
                 HttpErrors.fail(ctx.response(), ar.cause());
@@ -202,7 +210,7 @@ public final class HttpApi {
                 if (i > 0) {
                     out.appendByte((byte) ',');
                 }
-                out.appendBytes(events.get(i).frame(false));
+                out.appendBytes(view.of(events.get(i)).frame(false));
             }
             out.appendString("],\"epoch\":").appendBytes(Json.quote(r.head().epoch()))
                     .appendString(",\"head_offset\":" + r.head().offset())
@@ -232,7 +240,7 @@ public final class HttpApi {
         });
     }
 
-    private static UUID uuidParam(HttpServerRequest req, String name) {
+    static UUID uuidParam(HttpServerRequest req, String name) {
         String v = req.getParam(name);
         if (v == null || v.isEmpty()) {
             throw ProtocolException.invalidField(name, "is required");
@@ -259,7 +267,7 @@ public final class HttpApi {
         throw ProtocolException.invalidField(name, "must be an integer in " + min + ".." + max + ", was " + v);
     }
 
-    private static Set<EventType> eventTypes(String param) {
+    static Set<EventType> eventTypes(String param) {
         if (param == null || param.isBlank()) {
             return EventType.ALL;
         }

@@ -13,8 +13,9 @@ import io.vertx.ext.web.Router;
 
 /**
  * One event loop's share of the hub: an HTTP server instance on the shared port (Vert.x spreads
- * accepted connections across instances), the {@link Shard} of connections it owns, and the
- * shard's ping timer (one timer per loop, not one per connection).
+ * accepted connections across instances), the {@link Shard} of the WebSocket connections and
+ * Server-Sent Events streams it owns, and the shard's ping timer (one timer per loop, not one per
+ * connection; it also sends the streams' keep-alive comments).
  */
 public final class HttpVerticle extends VerticleBase {
     private final HubServices services;
@@ -36,7 +37,7 @@ public final class HttpVerticle extends VerticleBase {
                 new RelevanceScorer(services.clock()), services.globalFilters());
         services.hub().register(shard);
         WebSocketEndpoint websocket = new WebSocketEndpoint(services, shard, context);
-        Router router = HttpApi.router(vertx, services, context, websocket);
+        Router router = HttpApi.router(vertx, services, context, websocket, new SseEndpoint(services, shard, context));
         int maxMessage = services.config().websocket().maxMessageBytes();
         // Frames up to 4x the limit are read so an oversized message gets a MESSAGE_TOO_LARGE error
         // before the 1009 close; anything larger is refused by the WebSocket decoder itself (1009).
@@ -55,14 +56,18 @@ public final class HttpVerticle extends VerticleBase {
         long interval = services.config().websocket().pingInterval().toMillis();
         pingTimer = vertx.setPeriodic(interval, interval, id -> {
             for (Subscriber s : shard.members()) {
-                ((Connection) s).pingTick();
+                ((LoopMember) s).pingTick();
             }
         });
         server = vertx.createHttpServer(options).requestHandler(router);
-        if (services.config().websocket().perMessageDeflate()) {
-            int threshold = services.config().delivery().compressionThreshold();
-            server.connectionHandler(connection -> PerMessageDeflate.install(connection, threshold));
-        }
+        boolean deflate = services.config().websocket().perMessageDeflate();
+        int threshold = services.config().delivery().compressionThreshold();
+        server.connectionHandler(connection -> {
+            FramingErrors.install(connection);
+            if (deflate) {
+                PerMessageDeflate.install(connection, threshold);
+            }
+        });
         return server.listen();
     }
 
@@ -80,7 +85,7 @@ public final class HttpVerticle extends VerticleBase {
         Promise<Void> done = Promise.promise();
         context.runOnContext(x -> {
             for (Subscriber s : shard.members()) {
-                ((Connection) s).shutdown();
+                ((LoopMember) s).shutdown();
             }
             done.complete();
         });

@@ -156,7 +156,7 @@ final class MonitoringApi {
         gather(list -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Subscriber s : list) {
-                out.add(((Connection) s).describe());
+                out.add(((LoopMember) s).describe());
             }
             return out;
         }).onComplete(ar -> {
@@ -166,7 +166,9 @@ final class MonitoringApi {
             }
             List<Map<String, Object>> all = ar.result();
             Map<String, Object> summary = new LinkedHashMap<>();
-            summary.put("active_connections", all.size());
+            long streams = all.stream().filter(c -> "sse".equals(c.get("transport"))).count();
+            summary.put("active_connections", all.size() - streams);
+            summary.put("sse_streams", streams);
             summary.put("connections_opened", services.metrics().snapshot().connectionsOpened());
             summary.put("max_connections", services.config().websocket().maxConnections());
             Map<String, Object> byHealth = new LinkedHashMap<>();
@@ -211,7 +213,7 @@ final class MonitoringApi {
         gather(list -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Subscriber s : list) {
-                out.add(((Connection) s).queueStatus());
+                out.add(((LoopMember) s).queueStatus());
             }
             return out;
         }).onComplete(ar -> {
@@ -274,7 +276,9 @@ final class MonitoringApi {
             shards.add(s.inspect(members -> {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("index", s.index());
-                m.put("connections", members.size());
+                long streams = members.stream().filter(x -> ((LoopMember) x).isStream()).count();
+                m.put("connections", members.size() - streams);
+                m.put("sse_streams", streams);
                 m.put("indexed_projects", s.indexedProjects());
                 m.put("wildcard_listeners", s.wildcardListeners());
                 return m;

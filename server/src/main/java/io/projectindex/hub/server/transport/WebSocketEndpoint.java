@@ -125,7 +125,7 @@ public final class WebSocketEndpoint {
         return ip == null || ip.isEmpty() ? "unknown" : ip;
     }
 
-    private static boolean isLoopback(String ip) {
+    static boolean isLoopback(String ip) {
         // hostAddress() is a literal, so this parses it without a DNS lookup.
         try {
             return !ip.equals("unknown") && InetAddress.getByName(ip).isLoopbackAddress();

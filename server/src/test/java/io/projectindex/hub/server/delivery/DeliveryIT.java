@@ -108,6 +108,7 @@ class DeliveryIT {
         final StringBuilder part = new StringBuilder();
         final List<JsonNode> events = new ArrayList<>();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
         @Override
         public void onOpen(WebSocket ws) {
@@ -122,6 +123,8 @@ class DeliveryIT {
                 part.setLength(0);
                 if (n.has("offset")) {
                     events.add(n);
+                } else if (n.path("type").asText().equals("subscription_ack")) {
+                    subscribed.complete(null);
                 }
             }
             return null;
@@ -146,6 +149,7 @@ class DeliveryIT {
             StoppedReader reader = new StoppedReader();
             WebSocket ws = HttpClient.newHttpClient().newWebSocketBuilder().buildAsync(hub.wsUri(""), reader).join();
             ws.sendText(subscribe(p), true).join();
+            reader.subscribed.get(30, TimeUnit.SECONDS);
             String epoch = hub.publish(Events.updated(p)).path("accepted").get(0).path("epoch").asText();
             String padding = "x".repeat(2000);
             int total = 1;
@@ -232,7 +236,7 @@ class DeliveryIT {
                 "WEBSOCKET_INBOUND_ABUSE_REJECTIONS", "5"))) {
             WsRecorder ws = hub.connectWelcomed("");
             for (int i = 0; i < 30; i++) {
-                ws.socket().sendText("{\"action\":\"ping\",\"correlation_id\":\"p" + i + "\"}", true);
+                ws.send("{\"action\":\"ping\",\"correlation_id\":\"p" + i + "\"}");
             }
             int pongs = 0;
             int limited = 0;
@@ -255,6 +259,44 @@ class DeliveryIT {
             assertThat(pongs).isBetween(5, 7);
             assertThat(limited).isEqualTo(5);
             assertThat(close).isEqualTo(4029);
+        }
+    }
+
+    @Test
+    void repliesKeepRequestOrderEvenWhenSomeAreRateLimitedBehindARequestReadingHistory(
+            @org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir) {
+        try (TestHub hub = TestHub.start(Map.of("HUB_HISTORY_BACKEND", "sqlite", "HUB_DATA_DIR", dataDir.toString(),
+                "EVENT_HISTORY_MAX_EVENTS", "1", "WEBSOCKET_INBOUND_RATE", "0.01", "WEBSOCKET_INBOUND_BURST", "4",
+                "WEBSOCKET_INBOUND_ABUSE_REJECTIONS", "100"))) {
+            UUID p = UUID.randomUUID();
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                events.add(Events.updated(p));
+            }
+            hub.publish(Events.batch(events));
+            WsRecorder ws = hub.connectWelcomed("");
+            // the replay reads the database (the memory tier keeps one event); the pings wait behind it
+            ws.send("{\"action\":\"replay\",\"project_id\":\"" + p + "\",\"correlation_id\":\"r0\"}");
+            for (int i = 1; i <= 8; i++) {
+                ws.send("{\"action\":\"ping\",\"correlation_id\":\"r" + i + "\"}");
+            }
+            List<String> order = new ArrayList<>();
+            int replayed = 0;
+            while (order.size() < 9) {
+                JsonNode f = ws.awaitJson();
+                if (f.has("offset")) {
+                    assertThat(order).as("replayed events come before their replay_complete").isEmpty();
+                    replayed++;
+                } else {
+                    order.add(f.path("correlation_id").asText() + ":" + f.path("type").asText()
+                            + (f.path("type").asText().equals("error") ? ":" + f.path("data").path("error").asText() : ""));
+                }
+            }
+            assertThat(replayed).isEqualTo(50);
+            assertThat(order).containsExactly("r0:replay_complete", "r1:pong", "r2:pong", "r3:pong",
+                    "r4:error:RATE_LIMITED", "r5:error:RATE_LIMITED", "r6:error:RATE_LIMITED", "r7:error:RATE_LIMITED",
+                    "r8:error:RATE_LIMITED");
+            ws.close();
         }
     }
 

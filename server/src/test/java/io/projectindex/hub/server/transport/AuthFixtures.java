@@ -3,6 +3,7 @@ package io.projectindex.hub.server.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.projectindex.hub.protocol.Json;
 import io.projectindex.hub.server.auth.TokenMinter;
+import io.projectindex.hub.server.testing.TestHub;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -10,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,6 +35,25 @@ final class AuthFixtures {
         Instant now = Instant.now();
         return TokenMinter.hs256(SECRET.getBytes(StandardCharsets.UTF_8),
                 TokenMinter.Spec.of(sub, projects, scope, now, now.plus(ttl)));
+    }
+
+    /** A POST with the token as {@code Authorization: Bearer} (none when null). */
+    static TestHub.Response post(TestHub hub, String path, String body, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return TestHub.send(b.build());
+    }
+
+    /** A GET with the token as {@code Authorization: Bearer} (none when null). */
+    static TestHub.Response get(TestHub hub, String path, String token) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.baseUrl() + path)).GET();
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return TestHub.send(b.build());
     }
 
     /** A WebSocket handshake written by hand, so the test sees the exact status line and body. */
