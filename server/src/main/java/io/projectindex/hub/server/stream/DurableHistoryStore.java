@@ -3,6 +3,8 @@ package io.projectindex.hub.server.stream;
 import io.vertx.core.Future;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
 
 /**
  * A history backend that keeps events across restarts (SQLite, PostgreSQL). Its cleanup reports
@@ -18,4 +20,27 @@ public interface DurableHistoryStore extends HistoryStore {
     default Future<CleanupResult> cleanup(Instant now) {
         return cleanupReport(now).map(r -> new CleanupResult(0, r.deleted()));
     }
+
+    /**
+     * A stream as this store knows it, created (in a new epoch) if it does not exist yet.
+     *
+     * @param lastTimestamp the newest timestamp of the stream's events, or null when it has none
+     */
+    record Head(String epoch, long top, Instant lastTimestamp) {
+        public StreamPosition position() {
+            return new StreamPosition(epoch, top);
+        }
+    }
+
+    /** The stream's epoch, newest offset and newest timestamp; creates the stream if it does not exist. */
+    Future<Head> head(UUID projectId);
+
+    /**
+     * Stores events whose positions and timestamps were assigned elsewhere (by Redis, in
+     * multi-node operation), idempotently: an event whose id is already stored is skipped, as is
+     * one whose position is taken. A missing stream is created in the events' epoch, and each
+     * stream's newest offset and timestamp advance to the highest stored. Completes, with the
+     * number of events that were new, once they are durable; nothing is announced.
+     */
+    Future<Integer> insertPositioned(List<StoredEvent> events);
 }

@@ -94,11 +94,11 @@ final class PostgresSql implements SqlHistory {
     }
 
     @Override
-    public void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+    public void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO project_index_event_history (id, project_id,"
                 + " event_type, event_data, correlation_id, persistence_level, checksum, replay_count, created_at,"
                 + " expires_at, seq, epoch, priority, content_hash, event_data_raw)"
-                + " VALUES (?,?,?,?::jsonb,?,?,?,0,?,?,?,?,?,?,?)")) {
+                + " VALUES (?,?,?,?::jsonb,?,?,?,0,?,?,?,?,?,?,?)" + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""))) {
             for (StoredEvent e : events) {
                 boolean verbatim = JsonbText.keepsVerbatim(e.data());
                 ps.setObject(1, e.id());

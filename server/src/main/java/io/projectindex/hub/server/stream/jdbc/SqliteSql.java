@@ -105,10 +105,11 @@ final class SqliteSql implements SqlHistory {
     }
 
     @Override
-    public void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+    public void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO project_index_event_history (id, project_id, seq,"
                 + " epoch, event_type, event_data, correlation_id, persistence_level, priority, checksum, content_hash,"
-                + " replay_count, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?)")) {
+                + " replay_count, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?)"
+                + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""))) {
             for (StoredEvent e : events) {
                 ps.setString(1, e.id().toString());
                 ps.setString(2, e.projectId().toString());
