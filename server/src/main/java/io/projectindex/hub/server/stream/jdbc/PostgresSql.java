@@ -207,6 +207,23 @@ final class PostgresSql implements SqlHistory {
     }
 
     @Override
+    public java.util.Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq FROM project_index_event_history WHERE project_id = ? AND seq BETWEEN ? AND ?")) {
+            ps.setObject(1, projectId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
     public DeliveryRecord selectDeliveries(Connection c, UUID eventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT client_delivered::text, COALESCE(replay_count, 0) FROM project_index_event_history WHERE id = ?")) {

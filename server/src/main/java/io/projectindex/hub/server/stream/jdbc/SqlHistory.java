@@ -40,6 +40,9 @@ interface SqlHistory {
      */
     void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException;
 
+    /** The offsets of a project's stored events between {@code from} and {@code to}, inclusive. */
+    java.util.Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException;
+
     /** Adds each mark's client id to its event's {@code client_delivered} (once, bounded). */
     void addDelivered(Connection c, List<WriteQueue.Mark> marks) throws SQLException;
 

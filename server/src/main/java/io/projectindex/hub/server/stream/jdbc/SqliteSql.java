@@ -215,6 +215,23 @@ final class SqliteSql implements SqlHistory {
     }
 
     @Override
+    public Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq FROM project_index_event_history WHERE project_id = ? AND seq BETWEEN ? AND ?")) {
+            ps.setString(1, projectId.toString());
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            Set<Long> out = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
+        }
+    }
+
+    @Override
     public DeliveryRecord selectDeliveries(Connection c, UUID eventId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT client_delivered, replay_count FROM project_index_event_history WHERE id = ?")) {

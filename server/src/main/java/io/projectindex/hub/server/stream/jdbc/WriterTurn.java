@@ -98,7 +98,8 @@ final class WriterTurn {
         Map<UUID, StoredEvent> known = new HashMap<>();
         List<StoredEvent> inserts = new ArrayList<>();
         Outcome outcome = new Outcome();
-        List<StoredEvent> positionedInserts = positionedInserts(positioned, streams, existing, known, outcome);
+        List<StoredEvent> positionedInserts = positionedInserts(positioned, streams, existing, known,
+                takenOffsets(c, positioned), outcome);
 
         for (WriteQueue.PendingAppend a : batch.appends()) {
             UUID conflict = conflict(a, known, existing);
@@ -179,12 +180,19 @@ final class WriterTurn {
      */
     private List<StoredEvent> positionedInserts(List<WriteQueue.PositionedInsert> positioned, Map<UUID, StreamRow> streams,
                                                 Map<UUID, EventRow> existing, Map<UUID, StoredEvent> known,
-                                                Outcome outcome) {
+                                                Map<UUID, Set<Long>> taken, Outcome outcome) {
         List<StoredEvent> out = new ArrayList<>();
         for (WriteQueue.PositionedInsert pi : positioned) {
             int fresh = 0;
             for (StoredEvent e : pi.events()) {
                 if (existing.containsKey(e.id()) || known.containsKey(e.id())) {
+                    continue;
+                }
+                if (!taken.computeIfAbsent(e.projectId(), k -> new java.util.HashSet<>()).add(e.offset())) {
+                    // Another event holds this position: positions were handed out twice (Redis lost
+                    // writes that never reached this store). The first one stays.
+                    log.error("event {} not stored: project {} offset {} already holds another event", e.id(),
+                            e.projectId(), e.offset());
                     continue;
                 }
                 StreamRow s = streams.get(e.projectId());
@@ -206,6 +214,23 @@ final class WriterTurn {
             }
             int inserted = fresh;
             outcome.completions.add(() -> pi.promise().complete(inserted));
+        }
+        return out;
+    }
+
+    /** Offsets already stored in the ranges the positioned events cover, per project. */
+    private Map<UUID, Set<Long>> takenOffsets(Connection c, List<WriteQueue.PositionedInsert> positioned) throws SQLException {
+        Map<UUID, long[]> ranges = new HashMap<>();
+        for (WriteQueue.PositionedInsert pi : positioned) {
+            for (StoredEvent e : pi.events()) {
+                long[] r = ranges.computeIfAbsent(e.projectId(), k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE});
+                r[0] = Math.min(r[0], e.offset());
+                r[1] = Math.max(r[1], e.offset());
+            }
+        }
+        Map<UUID, Set<Long>> out = new HashMap<>();
+        for (Map.Entry<UUID, long[]> r : ranges.entrySet()) {
+            out.put(r.getKey(), new java.util.HashSet<>(sql.selectOffsets(c, r.getKey(), r.getValue()[0], r.getValue()[1])));
         }
         return out;
     }
