@@ -38,6 +38,7 @@ import io.projectindex.hub.server.filter.EventFacts;
 import io.projectindex.hub.server.filter.FilterCounts;
 import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.hub.Shard;
+import io.projectindex.hub.server.hub.StreamReset;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.projectindex.hub.server.hub.Subscription;
 import io.projectindex.hub.server.hub.SubscriptionSet;
@@ -182,6 +183,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         log.info("connection {} opened: user={} client_id={} remote={} batch={} compression={}", id, principal.userId(),
                 options.clientId(), ws.remoteAddress(), options.batch(), options.compressionName());
         reply(ServerMessage.WELCOME, welcome(), null);
+        presenceChanged();
         token.start(n -> reply(ServerMessage.NOTICE, n, null),
                 () -> close(CloseCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED.reason()));
     }
@@ -342,14 +344,20 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         SubscriptionAck ack = SubscriptionAck.subscribed(s.id(), s.typeList(), s.projectId(), s.sessionId(), s.filters());
         if (m.projectId() == null) {
             shard.subscribe(this, s);
+            presenceChanged();
             reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             return;
         }
         hold = new Hold(m.projectId());
         shard.subscribe(this, s);
+        presenceChanged();
         busy = true;
-        Future<Positioned> positioned = m.resumes() ? readMissed(s, m)
+        Future<Positioned> read = m.resumes() ? readMissed(s, m)
                 : services.history().position(m.projectId()).map(head -> new Positioned(head, null, null, List.of()));
+        // Multi-node: the node's sequence of the project must reach back to this position before
+        // the held live events are released (Hub#observed).
+        Future<Positioned> positioned = read.compose(p -> Future.fromCompletionStage(
+                services.hub().observed(m.projectId(), p.head())).otherwiseEmpty().map(p));
         onLoop(positioned, ar -> {
             if (closing) {
                 return;
@@ -366,6 +374,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             } else if (m.resumes()) {
                 services.metrics().resumes("unavailable").increment();
                 shard.unsubscribe(this, s);
+                presenceChanged();
                 replyError(unavailable(ar.cause()).forRequest(Action.SUBSCRIBE.wire(), m.correlationId()));
             } else {
                 log.warn("connection {}: stream position of {} unavailable: {}", id, m.projectId(), ar.cause().toString());
@@ -475,12 +484,14 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
                         "'" + m.subscriptionId() + "' is not a subscription of this connection");
             }
             shard.unsubscribe(this, s);
+            presenceChanged();
             outbound.withdrawLive(e -> !subscriptions.matches(e));
             reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(List.of(s.id()), null, null),
                     m.correlationId());
             return;
         }
         List<String> affected = shard.narrow(this, m.projectId(), m.eventTypes());
+        presenceChanged();
         outbound.withdrawLive(e -> !subscriptions.matches(e));
         reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(affected, m.projectId(),
                 m.eventTypes().isEmpty() ? null : List.copyOf(m.eventTypes())), m.correlationId());
@@ -626,6 +637,25 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         return d;
     }
 
+    /** The presence record (shared across nodes in multi-node mode): node, user, client id, subscriptions, connected at. */
+    private void presenceChanged() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("node_id", services.nodeId());
+        r.put("user_id", principal.userId());
+        r.put("client_id", options.clientId());
+        List<Map<String, Object>> subs = new ArrayList<>();
+        for (Subscription s : subscriptions.all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("subscription_id", s.id());
+            m.put("project_id", s.projectId() == null ? null : s.projectId().toString());
+            m.put("event_types", s.typeList());
+            subs.add(m);
+        }
+        r.put("subscriptions", subs);
+        r.put("connected_at", Timestamps.format(connectedAt));
+        services.cluster().presence().put(id, r);
+    }
+
     /** This connection's outbound queue for {@code GET /websocket/queue/status}. */
     Map<String, Object> queueStatus() {
         Map<String, Object> q = new LinkedHashMap<>();
@@ -662,6 +692,30 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             return;
         }
         send(event, subscriptions.evaluate(event, facts, global), false);
+    }
+
+    /**
+     * A hole or a new epoch in a project's live stream on this node (multi-node operation). A
+     * connection with a subscription of that project is closed with 4010: it resumes from the last
+     * event it received, and the resume says exactly what was lost (queued frames would otherwise
+     * race a notice). A connection that only listens to every project cannot resume by position;
+     * it gets a {@code stream_reset} notice.
+     */
+    @Override
+    public void streamReset(StreamReset reset) {
+        if (closing || !principal.canRead(reset.projectId())) {
+            return;
+        }
+        Hold h = hold;
+        if (subscriptions.listensTo(reset.projectId()) || (h != null && h.projectId.equals(reset.projectId()))) {
+            log.info("connection {}: stream of project {} reset ({}, continues after {}:{}); closing with 4010 so it"
+                    + " resumes", id, reset.projectId(), reset.reason(), reset.position().epoch(), reset.position().offset());
+            services.metrics().error("stream_reset", "delivery");
+            close(CloseCode.STREAM_RESET, "stream reset (" + reset.reason() + "): resume from your last offset");
+            return;
+        }
+        reply(ServerMessage.NOTICE, Notice.streamReset(reset.projectId().toString(), reset.reason(),
+                reset.position().epoch(), reset.position().offset()), null);
     }
 
     private void sendLive(StoredEvent e) {
@@ -834,6 +888,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
         outbound.close();
         hold = null;
         shard.detach(this);
+        services.cluster().presence().remove(id);
         token.closed();
         services.connectionSlots().decrementAndGet();
         Duration open = Duration.ofNanos(ageNanos());
