@@ -118,9 +118,12 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
     private static final class Hold {
         final UUID projectId;
         final List<Held> events = new ArrayList<>();
+        /** No other subscription of this connection saw the project's live events before. */
+        final boolean fresh;
 
-        Hold(UUID projectId) {
+        Hold(UUID projectId, boolean fresh) {
             this.projectId = projectId;
+            this.fresh = fresh;
         }
     }
 
@@ -348,7 +351,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
             reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             return;
         }
-        hold = new Hold(m.projectId());
+        hold = new Hold(m.projectId(), !subscriptions.listensTo(m.projectId()) && !subscriptions.hasWildcard());
         shard.subscribe(this, s);
         presenceChanged();
         busy = true;
@@ -363,8 +366,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
                 return;
             }
             List<StoredEvent> missed = List.of();
+            StreamPosition startsAfter = null;
             if (ar.succeeded()) {
                 Positioned p = ar.result();
+                if (!Boolean.TRUE.equals(p.recovered())) {
+                    // No missed events are sent: the client starts at the acknowledged position.
+                    startsAfter = p.head();
+                }
                 if (p.recovered() != null) {
                     services.metrics().resumes(p.recovered() ? "recovered" : p.reason()).increment();
                 }
@@ -380,7 +388,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
                 log.warn("connection {}: stream position of {} unavailable: {}", id, m.projectId(), ar.cause().toString());
                 reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             }
-            releaseHold(s, missed);
+            releaseHold(s, missed, startsAfter);
             busy = false;
             drainInbox();
         });
@@ -431,13 +439,19 @@ public final class Connection implements Subscriber, OutboundQueue.Sink {
      * offset in both is sent once), each filtered in that order — so progress thresholds see
      * events in stream order — then lets live events flow.
      */
-    private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
+    private void releaseHold(Subscription resumed, List<StoredEvent> missed, StreamPosition startsAfter) {
         Hold h = hold;
         hold = null;
         if (h == null) {
             return;
         }
         List<Held> live = h.events;
+        if (startsAfter != null && h.fresh) {
+            // Held events at or before the acknowledged position are behind the client's start.
+            live = new ArrayList<>(live);
+            live.removeIf(held -> held.event().epoch().equals(startsAfter.epoch())
+                    && held.event().offset() <= startsAfter.offset());
+        }
         int i = 0;
         int j = 0;
         while (i < missed.size() || j < live.size()) {
