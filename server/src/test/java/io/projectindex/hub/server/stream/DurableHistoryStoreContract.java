@@ -19,6 +19,11 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
     /** Rows the current store skipped as corrupt. */
     protected abstract long corrupted();
 
+    /** The durable store under test (behind any memory tier). */
+    protected DurableHistoryStore durable() {
+        return store instanceof TieredHistoryStore t ? t.durable() : (DurableHistoryStore) store;
+    }
+
     protected void reopen() throws Exception {
         await(store.close());
         store = newStore(clock);
@@ -52,20 +57,19 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
 
     @Test
     void positionedEventsAreStoredOnceAtTheirPositionsAndTheStreamTakesTheirEpoch() throws Exception {
-        DurableHistoryStore durable = (DurableHistoryStore) store;
         UUID p = UUID.randomUUID();
         Instant t0 = clock.now();
         List<StoredEvent> first = List.of(new StoredEvent(progress(p), t0, "redis123", 1),
                 new StoredEvent(progress(p), t0.plusMillis(3), "redis123", 2),
                 new StoredEvent(event(p, EventType.CONTEXT_OPTIMIZED, PersistenceLevel.PERMANENT), t0.plusMillis(5), "redis123", 3));
-        assertThat(await(durable.insertPositioned(first))).isEqualTo(3);
+        assertThat(await(durable().insertPositioned(first))).isEqualTo(3);
         assertThat(announced).isEmpty();
-        assertThat(await(durable.head(p))).isEqualTo(new DurableHistoryStore.Head("redis123", 3, t0.plusMillis(5)));
+        assertThat(await(durable().head(p))).isEqualTo(new DurableHistoryStore.Head("redis123", 3, t0.plusMillis(5)));
 
         StoredEvent fourth = new StoredEvent(progress(p), t0.plusMillis(7), "redis123", 4);
-        assertThat(await(durable.insertPositioned(List.of(first.get(1), fourth, first.get(2))))).isEqualTo(1);
+        assertThat(await(durable().insertPositioned(List.of(first.get(1), fourth, first.get(2))))).isEqualTo(1);
         StoredEvent takenPosition = new StoredEvent(progress(p), t0.plusMillis(8), "redis123", 4);
-        assertThat(await(durable.insertPositioned(List.of(takenPosition)))).isZero();
+        assertThat(await(durable().insertPositioned(List.of(takenPosition)))).isZero();
 
         reopen();
         ReadResult all = read(ReadRequest.fromStart(p, null, 100));
@@ -80,12 +84,11 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
 
     @Test
     void theHeadOfAStreamNoOneWroteIsCreatedOnceInANewEpoch() {
-        DurableHistoryStore durable = (DurableHistoryStore) store;
         UUID p = UUID.randomUUID();
-        DurableHistoryStore.Head head = await(durable.head(p));
+        DurableHistoryStore.Head head = await(durable().head(p));
         assertThat(head.top()).isZero();
         assertThat(head.lastTimestamp()).isNull();
-        assertThat(await(durable.head(p))).isEqualTo(head);
+        assertThat(await(durable().head(p))).isEqualTo(head);
         assertThat(await(store.position(p))).isEqualTo(head.position());
     }
 

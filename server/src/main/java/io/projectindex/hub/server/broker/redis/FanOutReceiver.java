@@ -56,6 +56,8 @@ public final class FanOutReceiver {
     static final Duration RESYNC_WINDOW = Duration.ofMinutes(10);
     static final int RESYNC_LIMIT = 100_000;
     private static final long MAX_BACKOFF_MILLIS = 5000;
+    /** How long Redis may take to confirm the subscriptions (5 s). */
+    static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
 
     private final Vertx vertx;
     private final ContextInternal context;
@@ -66,11 +68,15 @@ public final class FanOutReceiver {
     private final Sequencer sequencer;
     private final List<Redis> clients = new ArrayList<>();
     private final List<RedisConnection> connections = new ArrayList<>();
+    private final java.util.Set<String> awaitingConfirmation = new java.util.HashSet<>();
+    private Promise<Void> confirmation;
     private final AtomicLong received = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final long tickTimer;
     private final long checkTimer;
     private volatile boolean subscribed;
+    /** Subscription connections open (one per cluster master), for monitoring. */
+    private volatile int connectionCount;
     private boolean flushQueued;
     private boolean connecting;
     private boolean closed;
@@ -138,6 +144,7 @@ public final class FanOutReceiver {
             connecting = false;
             if (ar.succeeded()) {
                 subscribed = true;
+                connectionCount = connections.size();
                 backoffMillis = 100;
                 log.info("fan-out: subscribed to {} partition channels on {} connection(s){}", keys.partitions(),
                         connections.size(), connector.sharded() ? " (sharded pub/sub)" : "");
@@ -207,6 +214,15 @@ public final class FanOutReceiver {
 
     private Future<Void> subscribeAll(Map<String, List<String>> byEndpoint) {
         dropConnections();
+        awaitingConfirmation.clear();
+        Promise<Void> confirmed = Promise.promise();
+        confirmation = confirmed;
+        for (List<String> channels : byEndpoint.values()) {
+            awaitingConfirmation.addAll(channels);
+        }
+        long timer = vertx.setTimer(SUBSCRIBE_TIMEOUT.toMillis(), id -> context.runOnContext(v -> confirmed.tryFail(
+                "no subscription confirmed within " + SUBSCRIBE_TIMEOUT.toMillis() + " ms for " + awaitingConfirmation.size()
+                        + " channels")));
         List<Future<Void>> all = new ArrayList<>();
         for (Map.Entry<String, List<String>> e : byEndpoint.entrySet()) {
             Redis client = e.getKey().isEmpty() ? connector.commandClient() : connector.nodeClient(e.getKey());
@@ -216,14 +232,22 @@ public final class FanOutReceiver {
                 conn.handler(this::onPush);
                 conn.exceptionHandler(t -> context.runOnContext(v -> lost(conn, t.getMessage())));
                 conn.endHandler(v -> context.runOnContext(x -> lost(conn, "connection closed")));
-                Request subscribe = Request.cmd(connector.sharded() ? Command.SSUBSCRIBE : Command.SUBSCRIBE);
-                for (String channel : e.getValue()) {
-                    subscribe.arg(channel);
+                List<Future<Response>> sent = new ArrayList<>();
+                if (connector.sharded()) {
+                    // SSUBSCRIBE takes channels of one slot per call.
+                    for (String channel : e.getValue()) {
+                        sent.add(conn.send(Request.cmd(Command.SSUBSCRIBE).arg(channel)));
+                    }
+                } else {
+                    Request subscribe = Request.cmd(Command.SUBSCRIBE);
+                    e.getValue().forEach(subscribe::arg);
+                    sent.add(conn.send(subscribe));
                 }
-                return conn.send(subscribe).mapEmpty();
+                return Future.all(sent).<Void>mapEmpty();
             }));
         }
-        return Future.all(all).mapEmpty();
+        // The subscriptions count once Redis confirmed each channel (errors come back as pushes too).
+        return Future.all(all).compose(v -> confirmed.future()).onComplete(ar -> vertx.cancelTimer(timer));
     }
 
     private void lost(RedisConnection conn, String why) {
@@ -252,10 +276,23 @@ public final class FanOutReceiver {
     // ---------------------------------------------------------------- messages
 
     private void onPush(Response r) {
+        if (r != null && r.type() == io.vertx.redis.client.ResponseType.ERROR) {
+            Promise<Void> c = confirmation;
+            if (c != null) {
+                c.tryFail("Redis refused a subscription: " + r);
+            }
+            return;
+        }
         if (r == null || r.size() < 3) {
             return;
         }
         String kind = r.get(0).toString();
+        if (kind.equals("subscribe") || kind.equals("ssubscribe")) {
+            if (awaitingConfirmation.remove(r.get(1).toString()) && awaitingConfirmation.isEmpty() && confirmation != null) {
+                confirmation.tryComplete();
+            }
+            return;
+        }
         if (kind.equals("sunsubscribe") && subscribed) {
             // A slot moved to another node (resharding, failover): subscribe again from scratch.
             context.runOnContext(v -> connections.stream().findFirst().ifPresent(c -> lost(c, "slot moved")));
@@ -387,6 +424,7 @@ public final class FanOutReceiver {
     public Map<String, Object> stats() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("subscribed", subscribed);
+        m.put("connections", connectionCount);
         m.put("messages_received", received.get());
         m.put("messages_unreadable", malformed.get());
         Sequencer.Counts c = sequencer.counts();
