@@ -308,6 +308,7 @@ final class MonitoringApi {
                             "database_cleaned", services.lastCleanup().get().databaseCleaned()));
                     body.put("history", history);
                     body.put("broker", services.broker().name());
+                    body.put("fan_out", services.broker().stats());
                     body.put("publisher", Map.of("in_flight", services.publisher().inFlight(),
                             "draining", services.publisher().draining()));
                     body.put("alerts", Map.of("active", monitor().alerts().active().size(),

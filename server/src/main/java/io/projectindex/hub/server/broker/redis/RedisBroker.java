@@ -41,6 +41,13 @@ public final class RedisBroker implements Broker {
                 : Future.failedFuture(RedisLink.unavailable("the fan-out channels are not subscribed", null)));
     }
 
+    @Override
+    public java.util.Map<String, Object> stats() {
+        java.util.Map<String, Object> m = new java.util.LinkedHashMap<>(receiver.stats());
+        m.put("durable_writes_waiting_for_retry", history.pendingDurable());
+        return m;
+    }
+
     public FanOutReceiver receiver() {
         return receiver;
     }

@@ -59,15 +59,15 @@ final class Sequencer {
         CHECK
     }
 
-    /** Counters for monitoring and tests. */
+    /** Counters for monitoring and tests: written by the sequencer's thread only, readable from any. */
     static final class Counts {
-        long delivered;
-        long duplicates;
-        long gaps;
-        long filled;
-        long lost;
-        long epochChanges;
-        long overflows;
+        volatile long delivered;
+        volatile long duplicates;
+        volatile long gaps;
+        volatile long filled;
+        volatile long lost;
+        volatile long epochChanges;
+        volatile long overflows;
     }
 
     private static final class Stream {
