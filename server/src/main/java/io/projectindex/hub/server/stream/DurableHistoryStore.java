@@ -36,11 +36,24 @@ public interface DurableHistoryStore extends HistoryStore {
     Future<Head> head(UUID projectId);
 
     /**
-     * Stores events whose positions and timestamps were assigned elsewhere (by Redis, in
-     * multi-node operation), idempotently: an event whose id is already stored is skipped, as is
-     * one whose position is taken. A missing stream is created in the events' epoch, and each
-     * stream's newest offset and timestamp advance to the highest stored. Completes, with the
-     * number of events that were new, once they are durable; nothing is announced.
+     * What a positioned insert did.
+     *
+     * @param stored        events that were new and are now durable
+     * @param positionTaken events not stored because another event already holds their position
+     *                      (the positions were handed out twice: the assigner lost writes)
      */
-    Future<Integer> insertPositioned(List<StoredEvent> events);
+    record Inserted(int stored, List<StoredEvent> positionTaken) {
+        public Inserted {
+            positionTaken = List.copyOf(positionTaken);
+        }
+    }
+
+    /**
+     * Stores events whose positions and timestamps were assigned elsewhere (by Redis, in
+     * multi-node operation), idempotently: an event whose id is already stored is skipped; one
+     * whose position another event holds is not stored and is reported. A missing stream is
+     * created in the events' epoch, and each stream's newest offset and timestamp advance to the
+     * highest stored. Completes once the stored events are durable; nothing is announced.
+     */
+    Future<Inserted> insertPositioned(List<StoredEvent> events);
 }

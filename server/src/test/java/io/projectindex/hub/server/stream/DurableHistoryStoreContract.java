@@ -62,14 +62,16 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
         List<StoredEvent> first = List.of(new StoredEvent(progress(p), t0, "redis123", 1),
                 new StoredEvent(progress(p), t0.plusMillis(3), "redis123", 2),
                 new StoredEvent(event(p, EventType.CONTEXT_OPTIMIZED, PersistenceLevel.PERMANENT), t0.plusMillis(5), "redis123", 3));
-        assertThat(await(durable().insertPositioned(first))).isEqualTo(3);
+        assertThat(await(durable().insertPositioned(first))).isEqualTo(new DurableHistoryStore.Inserted(3, List.of()));
         assertThat(announced).isEmpty();
         assertThat(await(durable().head(p))).isEqualTo(new DurableHistoryStore.Head("redis123", 3, t0.plusMillis(5)));
 
         StoredEvent fourth = new StoredEvent(progress(p), t0.plusMillis(7), "redis123", 4);
-        assertThat(await(durable().insertPositioned(List.of(first.get(1), fourth, first.get(2))))).isEqualTo(1);
+        assertThat(await(durable().insertPositioned(List.of(first.get(1), fourth, first.get(2)))).stored()).isEqualTo(1);
         StoredEvent takenPosition = new StoredEvent(progress(p), t0.plusMillis(8), "redis123", 4);
-        assertThat(await(durable().insertPositioned(List.of(takenPosition)))).isZero();
+        DurableHistoryStore.Inserted taken = await(durable().insertPositioned(List.of(takenPosition)));
+        assertThat(taken.stored()).isZero();
+        assertThat(taken.positionTaken()).extracting(StoredEvent::id).containsExactly(takenPosition.id());
 
         reopen();
         ReadResult all = read(ReadRequest.fromStart(p, null, 100));

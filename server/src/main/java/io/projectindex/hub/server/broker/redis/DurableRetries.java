@@ -76,6 +76,9 @@ final class DurableRetries {
             running.set(false);
             if (ar.failed()) {
                 add(batch);
+            } else if (!ar.result().positionTaken().isEmpty()) {
+                log.error("durable retry: {} events lost their positions to others (Redis lost writes); republishing them"
+                        + " stores them at new offsets", ar.result().positionTaken().size());
             } else {
                 log.info("durable store took {} events after a retry ({} still waiting)", batch.size(), size.get());
             }

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Design note. Confined to one event-loop context of its own: the sequencer, the connections'
  * handlers, timers and fill answers all run there. A connection that ends is reconnected with
- * backoff (100 ms doubling to 5 s); once every channel is subscribed again the node resyncs: every
+ * backoff (100 ms doubling to 1 s); once every channel is subscribed again the node resyncs: every
  * project active in the last {@link #RESYNC_WINDOW} is compared with Redis (raising Redis' top to
  * what this node delivered, should Redis have lost it) and gaps are filled or reported. While
  * connected, a periodic position check catches a lost last message ({@link #CHECK_INTERVAL}).
@@ -55,7 +55,10 @@ public final class FanOutReceiver {
     /** After a reconnect, projects active within 10 minutes are resynced, at most 100,000. */
     static final Duration RESYNC_WINDOW = Duration.ofMinutes(10);
     static final int RESYNC_LIMIT = 100_000;
-    private static final long MAX_BACKOFF_MILLIS = 5000;
+    /** Longest wait between reconnect attempts (1 s): short, so the resync follows Redis' return closely. */
+    private static final long MAX_BACKOFF_MILLIS = 1000;
+    /** How long a subscribe waits at most for this node to reach the position it read (3 s). */
+    static final Duration OBSERVE_TIMEOUT = Duration.ofSeconds(3);
     /** How long Redis may take to confirm the subscriptions (5 s). */
     static final Duration SUBSCRIBE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -106,6 +109,18 @@ public final class FanOutReceiver {
             @Override
             public void fill(UUID project, String epoch, long after, long through, long generation) {
                 doFill(project, epoch, after, through, generation);
+            }
+
+            @Override
+            public void forked(UUID project, StreamPosition delivered) {
+                log.error("project {}: an offset up to {}:{} came again as another event: Redis lost writes that were"
+                        + " delivered; moving the stream past them", project, delivered.epoch(), delivered.offset());
+                history.position(project, delivered, true).onComplete(ar -> context.runOnContext(v -> {
+                    if (ar.succeeded()) {
+                        sequencer.onPosition(project, ar.result(), Sequencer.Source.CHECK);
+                        sequencer.flush();
+                    }
+                }));
             }
         }, clock);
         hub.positions(this::observed);
@@ -323,12 +338,27 @@ public final class FanOutReceiver {
 
     // ---------------------------------------------------------------- positions
 
+    /**
+     * A subscribe read {@code head}: the project's sequence starts there if unknown; if this node
+     * has not handed on everything up to it yet (messages in flight, or a gap being filled), the
+     * subscribe waits — at most {@link #OBSERVE_TIMEOUT} — so those events reach it while it holds
+     * live events and are merged with what it read, instead of arriving twice after it.
+     */
     private CompletionStage<Void> observed(UUID project, StreamPosition head) {
         Promise<Void> p = Promise.promise();
         context.runOnContext(v -> {
             sequencer.onPosition(project, head, Sequencer.Source.SUBSCRIBE);
             sequencer.flush();
-            p.complete();
+            long timer = vertx.setTimer(OBSERVE_TIMEOUT.toMillis(), id -> {
+                if (p.tryComplete()) {
+                    log.warn("fan-out: project {} not at {}:{} on this node after {} ms; the subscription proceeds", project,
+                            head.epoch(), head.offset(), OBSERVE_TIMEOUT.toMillis());
+                }
+            });
+            sequencer.awaitOffset(project, head.offset(), () -> {
+                vertx.cancelTimer(timer);
+                p.tryComplete();
+            });
         });
         return p.future().toCompletionStage();
     }
@@ -340,7 +370,7 @@ public final class FanOutReceiver {
         }
         Map<UUID, StreamPosition> active = sequencer.activeSince(clock.nanoTime() - CHECK_WINDOW.toNanos(), CHECK_LIMIT);
         for (UUID project : active.keySet()) {
-            history.log().ensure(project, null, null).onComplete(ar -> context.runOnContext(v -> {
+            history.log().ensure(project, null, null, "raise").onComplete(ar -> context.runOnContext(v -> {
                 if (ar.succeeded() && ar.result() != null) {
                     sequencer.onPosition(project, ar.result(), Sequencer.Source.CHECK);
                 }
@@ -435,6 +465,7 @@ public final class FanOutReceiver {
         m.put("gaps_lost", c.lost);
         m.put("epoch_changes", c.epochChanges);
         m.put("buffer_overflows", c.overflows);
+        m.put("reused_offsets", c.forks);
         return m;
     }
 

@@ -121,13 +121,36 @@ public final class RedisHistoryStore implements HistoryStore {
                 return Future.succeededFuture(results);
             }
             // Duplicates are written again too: a retry after a failed durable write completes it.
-            return durable.insertPositioned(all).map(results).recover(t -> {
+            return durable.insertPositioned(all).recover(t -> {
                 retries.add(all);
                 return Future.failedFuture(new HistoryUnavailableException("events " + offsets(all)
                         + " are stored in Redis and delivered, but the durable store failed (" + t.getMessage()
                         + "); publish them again with the same ids to have them acknowledged", RedisLink.RETRY_AFTER, t));
-            });
+            }).compose(inserted -> inserted.positionTaken().isEmpty() ? Future.succeededFuture(results)
+                    : repairThenRefuse(inserted.positionTaken()));
         });
+    }
+
+    /**
+     * Redis gave out positions the durable store already holds (it lost writes). Those events
+     * are not acknowledged: the streams' tops move past the durable ones and the events' ids are
+     * forgotten, so that publishing them again stores them at new offsets.
+     */
+    private Future<List<AppendResult>> repairThenRefuse(List<StoredEvent> displaced) {
+        Map<UUID, List<StoredEvent>> byProject = new LinkedHashMap<>();
+        for (StoredEvent e : displaced) {
+            byProject.computeIfAbsent(e.projectId(), k -> new ArrayList<>()).add(e);
+        }
+        List<Future<Long>> repairs = new ArrayList<>();
+        for (Map.Entry<UUID, List<StoredEvent>> e : byProject.entrySet()) {
+            repairs.add(durable.head(e.getKey()).compose(h -> redis.repair(e.getKey(), h.top(),
+                    h.lastTimestamp() == null ? 0 : h.lastTimestamp().toEpochMilli(), e.getValue())));
+        }
+        log.error("Redis assigned positions the durable store already holds ({}): Redis lost writes; streams moved past"
+                + " the durable top", offsets(displaced));
+        return Future.join(repairs).transform(x -> Future.failedFuture(new HistoryUnavailableException("positions "
+                + offsets(displaced) + " were already taken in durable history (Redis lost recent writes); publish these"
+                + " events again", RedisLink.RETRY_AFTER, null)));
     }
 
     /** Indexes of the events per publish script: one group, or one per slot in a cluster; in request order. */
@@ -231,9 +254,20 @@ public final class RedisHistoryStore implements HistoryStore {
      * epoch the stream's top is raised to it (a node delivered events Redis no longer knows).
      */
     public Future<StreamPosition> position(UUID projectId, StreamPosition floor) {
+        return position(projectId, floor, false);
+    }
+
+    /**
+     * Like {@link #position(UUID, StreamPosition)}; {@code forked}: offsets up to the floor were
+     * handed out twice. Redis-only history then starts a new epoch (its history is no longer one
+     * continuous stream); with a durable store the top is moved past the floor (the durable store
+     * refused the reused offsets, so nothing acknowledged is lost).
+     */
+    public Future<StreamPosition> position(UUID projectId, StreamPosition floor, boolean forked) {
         RedisLog.StreamInit fresh = durable == null ? new RedisLog.StreamInit(Epochs.next(), 0, 0) : null;
-        return redis.ensure(projectId, fresh, floor).compose(pos -> pos != null ? Future.succeededFuture(pos)
-                : durable.head(projectId).compose(h -> redis.ensure(projectId, init(h), floor)));
+        String mode = durable != null ? "raise" : forked ? "fork" : "reset";
+        return redis.ensure(projectId, fresh, floor, mode).compose(pos -> pos != null ? Future.succeededFuture(pos)
+                : durable.head(projectId).compose(h -> redis.ensure(projectId, init(h), floor, "raise")));
     }
 
     // ---------------------------------------------------------------- reads

@@ -202,18 +202,37 @@ public final class RedisLog {
 
     /**
      * The stream's position; a missing stream is created from {@code init}, or, without it, the
-     * answer is null. With a {@code floor} in the stream's epoch the top is raised to it.
+     * answer is null. A {@code floor} in the stream's epoch above its top means Redis lost writes
+     * that were delivered ({@code ensure.lua}): mode {@code reset} starts the stream again in
+     * {@code init}'s epoch (Redis is the only history), {@code raise} moves its top to the floor and
+     * drops its log (the durable store has everything), {@code fork} resets even when the top has
+     * passed the floor again (offsets were handed out twice).
      */
-    public Future<StreamPosition> ensure(UUID project, StreamInit init, StreamPosition floor) {
+    public Future<StreamPosition> ensure(UUID project, StreamInit init, StreamPosition floor, String floorMode) {
         List<Object> a = List.of(init == null ? "" : init.epoch(), init == null ? 0L : init.top(),
                 init == null ? 0L : init.lastTimestampMillis(), metaTtl.toSeconds(),
-                floor == null ? "" : floor.epoch(), floor == null ? 0L : floor.offset());
+                floor == null ? "" : floor.epoch(), floor == null ? 0L : floor.offset(), floorMode);
         return Script.ENSURE.run(link, List.of(keys.meta(project), keys.log(project)), a).map(r -> {
             if (r.get(0).toString().equals("init")) {
                 return null;
             }
             return new StreamPosition(r.get(1).toString(), r.get(2).toLong());
         });
+    }
+
+    /**
+     * After the durable store refused events whose positions it already holds: the stream's top
+     * moves past {@code durable}, its log is dropped, and the ids of {@code displaced} are
+     * forgotten (their republish gets new offsets).
+     */
+    public Future<Long> repair(UUID project, long durableTop, long durableLastMillis, List<StoredEvent> displaced) {
+        List<String> k = new ArrayList<>(2 + displaced.size());
+        k.add(keys.meta(project));
+        k.add(keys.log(project));
+        for (StoredEvent e : displaced) {
+            k.add(keys.idempotency(project, e.id()));
+        }
+        return Script.REPAIR.run(link, k, List.of(durableTop, durableLastMillis)).map(Response::toLong);
     }
 
     // ---------------------------------------------------------------- reads

@@ -28,6 +28,7 @@ final class Script {
     static final Script CLEANUP = load("cleanup.lua");
     static final Script MARK = load("mark.lua");
     static final Script RATE_LIMIT = load("ratelimit.lua");
+    static final Script REPAIR = load("repair.lua");
 
     private final String name;
     private final String source;

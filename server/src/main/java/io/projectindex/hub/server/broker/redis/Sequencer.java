@@ -38,6 +38,8 @@ final class Sequencer {
     static final int DEFAULT_MAX_BUFFERED = 10_000;
     /** How long a known position may run ahead of the events received before it is filled (1 s). */
     static final Duration DEFAULT_GRACE = Duration.ofSeconds(1);
+    /** Offsets per project whose event ids are remembered, to tell a duplicate from a reused offset (4). */
+    static final int RECENT = 4;
 
     /** Where the sequencer's decisions go. Called on the sequencer's thread. */
     interface Output {
@@ -49,6 +51,13 @@ final class Sequencer {
 
         /** Read offsets {@code after+1..through} of the project's epoch from history; answer with {@link #onFilled}. */
         void fill(UUID project, String epoch, long after, long through, long generation);
+
+        /**
+         * An offset this node already delivered arrived again as another event: Redis lost writes
+         * and handed their offsets out again. The stream must be moved past {@code delivered}
+         * (answered like a position check, {@link #onPosition}).
+         */
+        void forked(UUID project, StreamPosition delivered);
     }
 
     /** Where a position came from. */
@@ -68,6 +77,7 @@ final class Sequencer {
         volatile long lost;
         volatile long epochChanges;
         volatile long overflows;
+        volatile long forks;
     }
 
     private static final class Stream {
@@ -84,6 +94,16 @@ final class Sequencer {
         long generation;
         long retryAtNanos;
         long activeNanos;
+        /** Id hashes of the last {@link #RECENT} offsets handed on, at offset % RECENT (0: unknown). */
+        final long[] recent = new long[RECENT];
+        /** Callbacks waiting for an offset to be handed on, by that offset (see {@link #awaitOffset}). */
+        TreeMap<Long, List<Runnable>> waiters;
+
+        void release(boolean all) {
+            while (waiters != null && !waiters.isEmpty() && (all || waiters.firstKey() <= last)) {
+                waiters.pollFirstEntry().getValue().forEach(Runnable::run);
+            }
+        }
 
         Stream(UUID project, String epoch, long last) {
             this.project = project;
@@ -140,7 +160,14 @@ final class Sequencer {
             newEpoch(s, e.epoch(), e.offset() - 1);
         }
         if (e.offset() <= s.last) {
-            counts.duplicates++;
+            long seen = s.last - e.offset() < RECENT ? s.recent[(int) (e.offset() % RECENT)] : 0;
+            if (seen != 0 && seen != idHash(e)) {
+                counts.forks++;
+                reset(null);
+                output.forked(s.project, new StreamPosition(s.epoch, s.last));
+            } else {
+                counts.duplicates++;
+            }
             return;
         }
         if (s.filling || e.offset() > s.last + 1) {
@@ -186,6 +213,26 @@ final class Sequencer {
             counts.lost++;
             reset(new StreamReset(project, StreamReset.HISTORY_EXPIRED, new StreamPosition(s.epoch, before)));
         }
+    }
+
+    /**
+     * Runs {@code reached} once the project's offset {@code offset} (of the epoch the sequencer
+     * follows) has been handed on — at once if it already was, if the project is unknown, or if
+     * the stream moves on without it (lost, new epoch). A subscribe waits for it, so that events up
+     * to the position it read reach it while it holds live events, not after (which would be a
+     * duplicate of what it read from history). Pending deliveries are handed on first.
+     */
+    void awaitOffset(UUID project, long offset, Runnable reached) {
+        Stream s = streams.get(project);
+        if (s == null || offset <= s.last) {
+            flush();
+            reached.run();
+            return;
+        }
+        if (s.waiters == null) {
+            s.waiters = new TreeMap<>();
+        }
+        s.waiters.computeIfAbsent(offset, k -> new ArrayList<>(1)).add(reached);
     }
 
     /**
@@ -254,12 +301,22 @@ final class Sequencer {
         }
     }
 
-    /** Hands the events decided so far to the hub, as one batch. */
+    /** Hands the events decided so far to the hub, as one batch, then releases the waiters they satisfy. */
     void flush() {
         if (!pending.isEmpty()) {
             List<StoredEvent> batch = new ArrayList<>(pending);
             pending.clear();
             output.deliver(batch);
+            UUID last = null;
+            for (StoredEvent e : batch) {
+                if (!e.projectId().equals(last)) {
+                    last = e.projectId();
+                    Stream s = streams.get(last);
+                    if (s != null) {
+                        s.release(false);
+                    }
+                }
+            }
         }
     }
 
@@ -285,7 +342,7 @@ final class Sequencer {
         if (streams.size() > maxProjects) {
             for (Iterator<Stream> it = streams.values().iterator(); it.hasNext(); ) {
                 Stream old = it.next();
-                if (old != s && old.idle()) {
+                if (old != s && old.idle() && (old.waiters == null || old.waiters.isEmpty())) {
                     it.remove();
                     attention.remove(old);
                     break;
@@ -297,6 +354,7 @@ final class Sequencer {
 
     private void handOn(Stream s, StoredEvent e) {
         s.last = e.offset();
+        s.recent[(int) (e.offset() % RECENT)] = idHash(e);
         if (s.target < s.last) {
             s.target = s.last;
         }
@@ -356,15 +414,18 @@ final class Sequencer {
     /** Offsets up to {@code through} are lost: subscribers are told, and the stream continues after it. */
     private void lose(Stream s, long through) {
         counts.lost++;
+        java.util.Arrays.fill(s.recent, 0);
         s.last = through;
         if (s.target < through) {
             s.target = through;
         }
         reset(new StreamReset(s.project, StreamReset.HISTORY_EXPIRED, new StreamPosition(s.epoch, through)));
+        s.release(false);
     }
 
     private void newEpoch(Stream s, String epoch, long before) {
         counts.epochChanges++;
+        java.util.Arrays.fill(s.recent, 0);
         s.epoch = epoch;
         s.last = before;
         s.target = before;
@@ -376,10 +437,19 @@ final class Sequencer {
         s.retryAtNanos = 0;
         attention.remove(s);
         reset(new StreamReset(s.project, StreamReset.EPOCH_CHANGED, new StreamPosition(epoch, before)));
+        s.release(true);
     }
 
+    /** Hands on what is pending, then reports {@code r} (none: only flushes). */
     private void reset(StreamReset r) {
         flush();
-        output.reset(r);
+        if (r != null) {
+            output.reset(r);
+        }
+    }
+
+    private static long idHash(StoredEvent e) {
+        long h = e.id().getMostSignificantBits() ^ e.id().getLeastSignificantBits();
+        return h == 0 ? 1 : h;
     }
 }

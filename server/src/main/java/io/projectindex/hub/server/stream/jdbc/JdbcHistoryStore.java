@@ -244,16 +244,16 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
     }
 
     @Override
-    public Future<Integer> insertPositioned(List<StoredEvent> events) {
+    public Future<Inserted> insertPositioned(List<StoredEvent> events) {
         if (events.isEmpty()) {
-            return Future.succeededFuture(0);
+            return Future.succeededFuture(new Inserted(0, List.of()));
         }
         HistoryUnavailableException down = fastFailure("insert");
         if (down != null) {
             metrics.appendsRejected.increment();
             return Future.failedFuture(down);
         }
-        Promise<Integer> p = Promise.promise();
+        Promise<Inserted> p = Promise.promise();
         if (!queue.offerPositioned(new WriteQueue.PositionedInsert(List.copyOf(events), p))) {
             metrics.appendsRejected.increment();
             return Future.failedFuture(new HistoryUnavailableException("history insert queue full (backend=" + backend

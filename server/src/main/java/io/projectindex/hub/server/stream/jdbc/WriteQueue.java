@@ -44,7 +44,8 @@ final class WriteQueue {
      * Store events whose positions were assigned elsewhere (Redis): skip those already stored,
      * create missing streams in the events' epoch, advance the streams; answers how many were new.
      */
-    record PositionedInsert(List<StoredEvent> events, Promise<Integer> promise) implements Command {
+    record PositionedInsert(List<StoredEvent> events,
+                            Promise<io.projectindex.hub.server.stream.DurableHistoryStore.Inserted> promise) implements Command {
     }
 
     /** Create a project's stream row if it is missing and answer its position. */

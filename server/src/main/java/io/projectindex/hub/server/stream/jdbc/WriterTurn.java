@@ -3,6 +3,7 @@ package io.projectindex.hub.server.stream.jdbc;
 import io.projectindex.hub.server.stream.AppendResult;
 import io.projectindex.hub.server.stream.CleanupReport;
 import io.projectindex.hub.server.stream.ConflictException;
+import io.projectindex.hub.server.stream.DurableHistoryStore;
 import io.projectindex.hub.server.stream.Epochs;
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
 import io.projectindex.hub.server.stream.NewEvent;
@@ -184,6 +185,7 @@ final class WriterTurn {
         List<StoredEvent> out = new ArrayList<>();
         for (WriteQueue.PositionedInsert pi : positioned) {
             int fresh = 0;
+            List<StoredEvent> displaced = new ArrayList<>();
             for (StoredEvent e : pi.events()) {
                 if (existing.containsKey(e.id()) || known.containsKey(e.id())) {
                     continue;
@@ -193,6 +195,7 @@ final class WriterTurn {
                     // writes that never reached this store). The first one stays.
                     log.error("event {} not stored: project {} offset {} already holds another event", e.id(),
                             e.projectId(), e.offset());
+                    displaced.add(e);
                     continue;
                 }
                 StreamRow s = streams.get(e.projectId());
@@ -212,7 +215,7 @@ final class WriterTurn {
                 out.add(e);
                 fresh++;
             }
-            int inserted = fresh;
+            DurableHistoryStore.Inserted inserted = new DurableHistoryStore.Inserted(fresh, displaced);
             outcome.completions.add(() -> pi.promise().complete(inserted));
         }
         return out;

@@ -103,6 +103,18 @@ for j = 1, ne do
         st.rt = tonumber(f[3])
         st.ru = math.max(st.ru, st.ts)
       end
+      if redis.call('EXISTS', log) == 1 then
+        local info = redis.call('XINFO', 'STREAM', log)
+        for k = 1, #info, 2 do
+          if info[k] == 'last-generated-id' then
+            local o = tonumber(string.match(info[k + 1], '^(%d+)'))
+            if o > (tonumber(f[3]) or 0) then
+              -- the top went back while the log had seen later offsets: they were handed out, never again
+              redis.call('HSET', meta, 't', num(o))
+            end
+          end
+        end
+      end
       streams[i] = st
     end
     if redis.call('XLEN', log) >= tonumber(maxlen) then

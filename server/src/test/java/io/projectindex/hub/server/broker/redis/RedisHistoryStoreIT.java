@@ -67,6 +67,24 @@ class RedisHistoryStoreIT extends HistoryStoreContract {
     }
 
     @Test
+    void aNodeThatDeliveredMoreThanRedisKnowsStartsANewEpochAndReusedOffsetsDoSoAlways() throws Exception {
+        RedisHistoryStore redisStore = (RedisHistoryStore) store;
+        UUID p = UUID.randomUUID();
+        StreamPosition head = append(progress(p), progress(p), progress(p)).get(2).event().position();
+        assertThat(await(redisStore.position(p, head))).as("Redis knows what was delivered").isEqualTo(head);
+        StreamPosition behind = await(redisStore.position(p, new StreamPosition(head.epoch(), 9)));
+        assertThat(behind.epoch()).as("Redis lost delivered writes: its history is not one stream any more")
+                .isNotEqualTo(head.epoch());
+        assertThat(behind.offset()).isZero();
+
+        StreamPosition next = appendOne(progress(p)).position();
+        StreamPosition forked = await(redisStore.position(p, next, true));
+        assertThat(forked.epoch()).isNotEqualTo(next.epoch());
+        assertThat(await(redisStore.position(p, next, true))).as("another node reporting the same fork changes nothing")
+                .isEqualTo(forked);
+    }
+
+    @Test
     void losingRedisDataStartsANewEpochWhenThereIsNoDurableStore() throws Exception {
         UUID p = UUID.randomUUID();
         StreamPosition before = appendOne(progress(p)).position();

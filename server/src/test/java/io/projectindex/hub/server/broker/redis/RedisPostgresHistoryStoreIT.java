@@ -103,6 +103,36 @@ class RedisPostgresHistoryStoreIT extends HistoryStoreContract {
     }
 
     @Test
+    void offsetsRedisHandsOutAgainAfterLosingWritesAreRefusedAndTheStreamMovesPastTheDurableTop() throws Exception {
+        UUID p = UUID.randomUUID();
+        List<AppendResult> before = append(progress(p), progress(p), progress(p), progress(p), progress(p), progress(p));
+        String epoch = before.get(0).event().epoch();
+        // Redis comes back with older data (a snapshot, a failover before replication): top 3.
+        RedisKeys keys = new RedisKeys(16);
+        assertThat(redis.command("HSET " + keys.meta(p) + " t 3")).isEqualTo(":0");
+        assertThat(redis.command("DEL " + keys.log(p))).isEqualTo(":1");
+
+        NewEvent reused = progress(p);
+        assertThatThrownBy(() -> append(reused)).isInstanceOf(HistoryUnavailableException.class)
+                .hasMessageContaining("already taken in durable history");
+        StoredEvent again = append(reused).get(0).event();
+        assertThat(again.position()).as("its republish gets an offset past the durable top").isEqualTo(new StreamPosition(epoch, 7));
+        ReadResult all = read(ReadRequest.afterOffset(p, 0, null, 100));
+        assertThat(all.events()).extracting(StoredEvent::id).containsExactly(before.get(0).event().id(),
+                before.get(1).event().id(), before.get(2).event().id(), before.get(3).event().id(),
+                before.get(4).event().id(), before.get(5).event().id(), reused.id());
+    }
+
+    @Test
+    void aTopThatWentBackWhileTheLogKeptLaterOffsetsIsMovedPastThem() throws Exception {
+        UUID p = UUID.randomUUID();
+        StreamPosition last = append(progress(p), progress(p), progress(p)).get(2).event().position();
+        RedisKeys keys = new RedisKeys(16);
+        assertThat(redis.command("HSET " + keys.meta(p) + " t 1")).isEqualTo(":0");
+        assertThat(appendOne(progress(p)).position()).isEqualTo(new StreamPosition(last.epoch(), 4));
+    }
+
+    @Test
     void aFailedDurableWriteIsA503AndARepublishWithTheSameIdsCompletesIt() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             await(store.close());

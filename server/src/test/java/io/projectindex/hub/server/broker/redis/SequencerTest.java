@@ -32,6 +32,7 @@ class SequencerTest {
     private static final class Recorder implements Sequencer.Output {
         final List<Object> log = new ArrayList<>();
         final List<long[]> fills = new ArrayList<>();
+        final List<StreamPosition> forks = new ArrayList<>();
 
         @Override
         public void deliver(List<StoredEvent> events) {
@@ -47,6 +48,12 @@ class SequencerTest {
         public void fill(UUID project, String epoch, long after, long through, long generation) {
             fills.add(new long[]{after, through, generation});
             log.add("fill " + epoch + ":" + after + ".." + through);
+        }
+
+        @Override
+        public void forked(UUID project, StreamPosition delivered) {
+            forks.add(delivered);
+            log.add("forked after " + delivered.epoch() + ":" + delivered.offset());
         }
 
         long[] lastFill() {
@@ -81,10 +88,27 @@ class SequencerTest {
     @Test
     void consecutiveEventsGoToTheHubInOneBatchAndDuplicatesAreDropped() {
         seq.onPosition(project, new StreamPosition("e1", 0), Sequencer.Source.SUBSCRIBE);
-        receive("e1", 1, 2, 3);
-        receive("e1", 2, 3, 4);
+        List<StoredEvent> sent = events("e1", 1, 4);
+        sent.subList(0, 3).forEach(seq::onMessage);
+        seq.flush();
+        sent.subList(1, 4).forEach(seq::onMessage);
+        seq.flush();
         assertThat(out.log).containsExactly(List.of("e1:1", "e1:2", "e1:3"), List.of("e1:4"));
         assertThat(seq.counts().duplicates).isEqualTo(2);
+    }
+
+    @Test
+    void aDeliveredOffsetThatComesBackAsAnotherEventIsReportedAsReusedNotDroppedAsADuplicate() {
+        seq.onPosition(project, new StreamPosition("e1", 0), Sequencer.Source.SUBSCRIBE);
+        List<StoredEvent> first = events("e1", 1, 5);
+        first.forEach(seq::onMessage);
+        seq.flush();
+        seq.onMessage(first.get(3));
+        assertThat(out.forks).as("the same event again is a duplicate").isEmpty();
+        seq.onMessage(event("e1", 4));
+        assertThat(out.log).containsExactly(List.of("e1:1", "e1:2", "e1:3", "e1:4", "e1:5"), "forked after e1:5");
+        assertThat(seq.counts().forks).isEqualTo(1);
+        assertThat(seq.counts().duplicates).isEqualTo(1);
     }
 
     @Test

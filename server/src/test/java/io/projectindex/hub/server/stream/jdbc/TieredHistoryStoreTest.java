@@ -76,7 +76,7 @@ class TieredHistoryStoreTest {
             return inner.head(projectId);
         }
 
-        public Future<Integer> insertPositioned(List<StoredEvent> events) {
+        public Future<Inserted> insertPositioned(List<StoredEvent> events) {
             return inner.insertPositioned(events);
         }
 
