@@ -22,12 +22,15 @@ public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final List<String> extra;
+    /** A sentinel's config file (sentinels need one, and rewrite it), or null for a server. */
+    private final Path sentinelConfig;
     private Process process;
 
-    private RedisServer(Path dir, int port, List<String> extra) {
+    private RedisServer(Path dir, int port, List<String> extra, Path sentinelConfig) {
         this.dir = dir;
         this.port = port;
         this.extra = extra;
+        this.sentinelConfig = sentinelConfig;
     }
 
     /** Starts a server without persistence. */
@@ -38,11 +41,25 @@ public final class RedisServer implements AutoCloseable {
     /** Starts a server with extra arguments (e.g. {@code --cluster-enabled yes}). */
     public static RedisServer start(List<String> extra) {
         try {
-            RedisServer s = new RedisServer(Files.createTempDirectory("redis-test-"), freePort(), List.copyOf(extra));
+            RedisServer s = new RedisServer(Files.createTempDirectory("redis-test-"), freePort(), List.copyOf(extra), null);
             s.launch();
             return s;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start redis-server", e);
+        }
+    }
+
+    /** Starts a sentinel with {@code config} (its monitor lines) on a free port. */
+    public static RedisServer sentinel(Path config) {
+        try {
+            Path dir = Files.createTempDirectory("redis-sentinel-");
+            Path conf = dir.resolve("sentinel.conf");
+            Files.copy(config, conf);
+            RedisServer s = new RedisServer(dir, freePort(), List.of(), conf);
+            s.launch();
+            return s;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start redis-server --sentinel", e);
         }
     }
 
@@ -59,7 +76,11 @@ public final class RedisServer implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> cmd = sentinelConfig != null
+                ? new ArrayList<>(List.of("redis-server", sentinelConfig.toString(), "--sentinel", "--port", Integer.toString(port),
+                "--bind", "127.0.0.1", "--dir", dir.toString(), "--protected-mode", "no",
+                "--logfile", dir.resolve("redis.log").toString()))
+                : new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--dir", dir.toString(), "--save", "", "--appendonly", "no", "--protected-mode", "no",
                 "--logfile", dir.resolve("redis.log").toString()));
         cmd.addAll(extra);
@@ -116,6 +137,23 @@ public final class RedisServer implements AutoCloseable {
                 line.append((char) c);
             }
             return line.toString().trim();
+        }
+    }
+
+    /** Runs {@code redis-cli -p <port> args…} and returns what it printed (for multi-line answers). */
+    public String cli(String... args) {
+        List<String> cmd = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        cmd.addAll(List.of(args));
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            p.waitFor(10, TimeUnit.SECONDS);
+            return out;
+        } catch (IOException e) {
+            throw new IllegalStateException(cmd + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

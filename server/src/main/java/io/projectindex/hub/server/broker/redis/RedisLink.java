@@ -1,6 +1,7 @@
 package io.projectindex.hub.server.broker.redis;
 
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -32,6 +33,8 @@ public final class RedisLink {
     public static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     private final Vertx vertx;
+    /** The event loop every command is sent from and every answer handled on. */
+    private final Context context;
     private final Redis client;
     private final Duration timeout;
     private final String describe;
@@ -41,17 +44,29 @@ public final class RedisLink {
 
     public RedisLink(Vertx vertx, Redis client, Duration timeout, String describe) {
         this.vertx = vertx;
+        this.context = ((io.vertx.core.internal.VertxInternal) vertx).createEventLoopContext();
         this.client = client;
         this.timeout = timeout;
         this.describe = describe;
     }
 
-    /** Sends one command; completes on the connection's event loop, in the order Redis answered. */
+    /** Sends one command; completes on the link's event loop, in the order Redis answered. */
     public Future<Response> send(Request request) {
         if (closed) {
             return Future.failedFuture(unavailable("the Redis link is closed", null));
         }
         Promise<Response> result = Promise.promise();
+        if (Vertx.currentContext() == context) {
+            sendHere(request, result);
+        } else {
+            // Sent from the link's own loop, so every answer is handled there, in Redis' order
+            // (a promise made on another thread would call back on a loop of its own).
+            context.runOnContext(v -> sendHere(request, result));
+        }
+        return result.future();
+    }
+
+    private void sendHere(Request request, Promise<Response> result) {
         long timer = vertx.setTimer(timeout.toMillis(), id -> {
             if (result.tryFail(unavailable("no answer from Redis within " + timeout.toMillis() + " ms", null))) {
                 drop(null, "timeout");
@@ -80,7 +95,6 @@ public final class RedisLink {
                 }
             });
         });
-        return result.future();
     }
 
     /** Succeeds when Redis answers a PING. */
