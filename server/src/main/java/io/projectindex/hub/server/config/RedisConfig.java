@@ -61,12 +61,6 @@ public record RedisConfig(Optional<String> url, String mode, List<String> cluste
         }
     }
 
-    /** Redis off. */
-    public static RedisConfig disabled() {
-        return new RedisConfig(Optional.empty(), "standalone", List.of(), Optional.empty(), List.of(), Optional.empty(),
-                DEFAULT_PARTITIONS, Duration.ofMillis(DEFAULT_TIMEOUT_MS), Duration.ofSeconds(DEFAULT_IDEMPOTENCY_TTL_SECONDS));
-    }
-
     static RedisConfig from(SettingValues v) {
         return new RedisConfig(v.optional(URL).filter(s -> !s.isBlank()), v.get(MODE), list(v.optional(CLUSTER_NODES)),
                 v.optional(SENTINEL_MASTER).filter(s -> !s.isBlank()), list(v.optional(SENTINEL_NODES)),

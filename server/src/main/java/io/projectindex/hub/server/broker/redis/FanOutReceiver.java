@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The receiving side of the fan-out on one node: listens to every partition channel on
  * connections of its own (one per master in a Redis Cluster, with sharded pub/sub), decodes each
- * message and passes it through the {@link Sequencer} to this node's {@link Hub}.
+ * message and passes it through the {@link Sequencer} to this node's {@link Hub}. Thread-safe: its
+ * work is confined to one event loop of its own.
  *
  * <p>Design note. Confined to one event-loop context of its own: the sequencer, the connections'
  * handlers, timers and fill answers all run there. A connection that ends is reconnected with

@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  * History in multi-node mode. Redis assigns positions and holds every project's recent events,
  * shared by all nodes ({@link RedisLog}); PostgreSQL, when configured, holds everything durably and
  * is written once per event, by the node that published it ({@link DurableHistoryStore#insertPositioned}).
+ * Thread-safe.
  *
  * <p>Design note. Thread-safe; nothing blocks. An append is one publish script per request (per
  * slot in a Redis Cluster), which stores and publishes the events for fan-out; it then announces
@@ -38,15 +39,13 @@ import java.util.function.Consumer;
  * publish is acknowledged once durable. A stream missing in Redis is created from the durable
  * store's stream (same epoch, same top, same last timestamp), so losing Redis data neither changes
  * epochs nor reuses offsets; without a durable store it starts a new epoch. Reads are answered from
- * the Redis log when it holds everything the read may return; otherwise from the durable store, with
- * what Redis holds beyond the durable top appended (writes in flight), oldest first, each offset once.
+ * the Redis log when it holds everything the read may return, otherwise from the durable store
+ * ({@link RedisReads}).
  * There is no in-memory tier: every node would see a different one ({@code TieredHistoryStore}
  * assumes a single writer).
  */
 public final class RedisHistoryStore implements HistoryStore {
     private static final Logger log = LoggerFactory.getLogger(RedisHistoryStore.class);
-    /** Continuation reads of one history read at most (each scans up to {@link RedisLog#MAX_SCAN}). */
-    private static final int MAX_CONTINUATIONS = 100;
 
     private final RedisLog redis;
     private final DurableHistoryStore durable;
@@ -55,6 +54,7 @@ public final class RedisHistoryStore implements HistoryStore {
     private final DurableRetries retries;
     private final Vertx vertx;
     private final long marksTimer;
+    private final RedisReads reads;
 
     /**
      * @param durable the durable store, or null for Redis-only history
@@ -68,6 +68,7 @@ public final class RedisHistoryStore implements HistoryStore {
         this.marks = new DeliveryMarks(redis);
         this.retries = durable == null ? null : new DurableRetries(vertx, durable);
         this.marksTimer = durable == null ? vertx.setPeriodic(20, id -> marks.flush()) : -1;
+        this.reads = new RedisReads(redis, durable, marks, this::position);
     }
 
     public RedisLog log() {
@@ -91,14 +92,10 @@ public final class RedisHistoryStore implements HistoryStore {
         if (events.isEmpty()) {
             return Future.succeededFuture(List.of());
         }
-        List<List<Integer>> groups = groups(events);
-        Future<Void> checked = groups.size() > 1 ? checkConflicts(events) : Future.succeededFuture();
-        RedisLog.Placed[] placed = new RedisLog.Placed[events.size()];
-        Future<Void> chain = checked;
-        for (List<Integer> group : groups) {
-            chain = chain.compose(v -> publishGroup(events, group, placed));
-        }
-        return chain.compose(v -> {
+        // Built and run on the link's loop, every step completing there: onAppended then runs in
+        // the order Redis executed the scripts.
+        RedisLink link = redis.link();
+        return link.onLoop(() -> publishAll(events).map(placed -> {
             List<AppendResult> results = new ArrayList<>(events.size());
             List<StoredEvent> fresh = new ArrayList<>(events.size());
             List<StoredEvent> all = new ArrayList<>(events.size());
@@ -117,6 +114,10 @@ public final class RedisHistoryStore implements HistoryStore {
                     log.error("onAppended failed for {} events; they are stored", fresh.size(), e);
                 }
             }
+            return new Appended(results, all);
+        })).compose(appended -> {
+            List<AppendResult> results = appended.results();
+            List<StoredEvent> all = appended.all();
             if (durable == null) {
                 return Future.succeededFuture(results);
             }
@@ -151,6 +152,20 @@ public final class RedisHistoryStore implements HistoryStore {
         return Future.join(repairs).transform(x -> Future.failedFuture(new HistoryUnavailableException("positions "
                 + offsets(displaced) + " were already taken in durable history (Redis lost recent writes); publish these"
                 + " events again", RedisLink.RETRY_AFTER, null)));
+    }
+
+    private record Appended(List<AppendResult> results, List<StoredEvent> all) {
+    }
+
+    /** Runs the publish scripts of a request, one group after the other; on the link's loop. */
+    private Future<RedisLog.Placed[]> publishAll(List<NewEvent> events) {
+        List<List<Integer>> groups = groups(events);
+        Future<Void> chain = groups.size() > 1 ? checkConflicts(events) : Future.succeededFuture();
+        RedisLog.Placed[] placed = new RedisLog.Placed[events.size()];
+        for (List<Integer> group : groups) {
+            chain = chain.compose(v -> publishGroup(events, group, placed));
+        }
+        return chain.map(placed);
     }
 
     /** Indexes of the events per publish script: one group, or one per slot in a cluster; in request order. */
@@ -206,7 +221,8 @@ public final class RedisHistoryStore implements HistoryStore {
         }
         return redis.publish(part, fresh).compose(outcome -> {
             if (outcome instanceof RedisLog.NeedsInit needs) {
-                return inits(needs.projects()).compose(init -> redis.publish(part, init));
+                // Back on the link's loop before the next script, so its answer is handled in order.
+                return redis.link().here(inits(needs.projects())).compose(init -> redis.publish(part, init));
             }
             return Future.succeededFuture(outcome);
         }).compose(outcome -> {
@@ -274,168 +290,7 @@ public final class RedisHistoryStore implements HistoryStore {
 
     @Override
     public Future<ReadResult> read(ReadRequest request) {
-        if (request.excludeDeliveredTo() != null) {
-            return durable != null ? durable.read(request) : marks.flush().compose(v -> readExcluding(request));
-        }
-        Future<ReadResult> r = readRedis(request, true);
-        return durable == null ? r : r.recover(t -> t instanceof HistoryUnavailableException ? durable.read(request)
-                : Future.failedFuture(t));
-    }
-
-    private static long afterMillis(ReadRequest r) {
-        return r.afterTime() == null ? -1 : Math.floorDiv(r.afterTime().getEpochSecond() * 1_000_000_000L
-                + r.afterTime().getNano(), 1_000_000L);
-    }
-
-    private Future<ReadResult> readRedis(ReadRequest request, boolean createMissing) {
-        long after = request.afterOffset() == null ? 0 : request.afterOffset();
-        long afterMs = afterMillis(request);
-        return scan(request, after, afterMs, request.limit() + 1).compose(r -> {
-            if (!r.first.exists()) {
-                if (!createMissing) {
-                    return Future.failedFuture(RedisLink.unavailable("stream vanished while read", null));
-                }
-                return position(request.projectId()).compose(head -> readRedis(request, false));
-            }
-            if (durable == null || covered(request, afterMs, r.first)) {
-                return Future.succeededFuture(fromRedis(request, r));
-            }
-            return readDurable(request, afterMs, r.first);
-        });
-    }
-
-    /** A log read and its continuations, up to {@code want} events. */
-    private record Scan(RedisLog.LogRead first, RedisLog.LogRead last, List<StoredEvent> events) {
-    }
-
-    private Future<Scan> scan(ReadRequest request, long after, long afterMs, int want) {
-        return redis.read(request.projectId(), after, afterMs, request.types(), want)
-                .compose(first -> continueScan(request, afterMs, want, new Scan(first, first, first.events()), 0));
-    }
-
-    private Future<Scan> continueScan(ReadRequest request, long afterMs, int want, Scan s, int round) {
-        if (!s.first.exists() || s.events.size() >= want || s.last.ended() || round >= MAX_CONTINUATIONS) {
-            return Future.succeededFuture(s);
-        }
-        return redis.read(request.projectId(), s.last.lastScanned(), afterMs, request.types(), want - s.events.size())
-                .compose(next -> {
-                    List<StoredEvent> all = new ArrayList<>(s.events);
-                    all.addAll(next.events());
-                    return continueScan(request, afterMs, want, new Scan(s.first, next, all), round + 1);
-                });
-    }
-
-    /** True when the Redis log holds every event the read may return (durable mode). */
-    private static boolean covered(ReadRequest request, long afterMs, RedisLog.LogRead r) {
-        long first = r.firstOffset();
-        if (first == 0) {
-            return r.top() == 0 || (request.afterOffset() != null && request.afterOffset() >= r.top());
-        }
-        if (request.afterOffset() != null) {
-            return request.afterOffset() + 1 >= first && request.afterOffset() >= r.removedThrough();
-        }
-        if (request.afterTime() != null) {
-            return (first == 1 || r.firstTimestampMillis() <= afterMs)
-                    && (r.removedUntilMillis() == 0 || r.removedUntilMillis() <= afterMs);
-        }
-        return first == 1 && r.removedThrough() == 0;
-    }
-
-    private static ReadResult fromRedis(ReadRequest request, Scan s) {
-        RedisLog.LogRead r = s.first;
-        List<StoredEvent> events = s.events;
-        boolean hasMore = events.size() > request.limit();
-        if (hasMore) {
-            events = events.subList(0, request.limit());
-        }
-        // The scripts keep the markers exact (trimming, expiry, an idle log's expiry); entries that
-        // left the log some other way (e.g. a Redis maxmemory eviction) still show as removed.
-        long removedThrough = r.removedThrough();
-        long removedUntil = r.removedUntilMillis();
-        if (r.firstOffset() > removedThrough + 1) {
-            removedThrough = r.firstOffset() - 1;
-            removedUntil = Math.max(removedUntil, r.firstTimestampMillis());
-        } else if (r.firstOffset() == 0 && r.top() > removedThrough) {
-            removedThrough = r.top();
-            removedUntil = Math.max(removedUntil, r.lastTimestampMillis());
-        }
-        return new ReadResult(events, hasMore, s.last.head(), removedThrough,
-                removedUntil == 0 ? null : Instant.ofEpochMilli(removedUntil));
-    }
-
-    /**
-     * The durable store's answer, followed by what the Redis log holds beyond the durable top
-     * (events whose durable write is in flight or failed), each offset once.
-     */
-    private Future<ReadResult> readDurable(ReadRequest request, long afterMs, RedisLog.LogRead redisHead) {
-        return durable.read(request).compose(d -> {
-            if (d.hasMore() || redisHead.top() <= d.head().offset()) {
-                return Future.succeededFuture(new ReadResult(d.events(), d.hasMore(), redisHead.head(), d.removedThrough(),
-                        d.removedUntil()));
-            }
-            long durableTop = d.head().offset();
-            long lastReturned = d.events().isEmpty() ? 0 : d.events().get(d.events().size() - 1).offset();
-            long start = Math.max(durableTop, request.afterOffset() == null ? 0 : request.afterOffset());
-            int want = request.limit() - d.events().size() + 1;
-            return scan(request, start, afterMs, want).map(t -> {
-                List<StoredEvent> merged = new ArrayList<>(d.events());
-                for (StoredEvent e : t.events) {
-                    if (e.offset() > lastReturned) {
-                        merged.add(e);
-                    }
-                }
-                boolean hasMore = merged.size() > request.limit();
-                if (hasMore) {
-                    merged = merged.subList(0, request.limit());
-                }
-                long removedThrough = d.removedThrough();
-                long first = t.first.firstOffset();
-                if (first == 0 || first > durableTop + 1) {
-                    // Offsets after the durable top that the log no longer holds are in neither tier.
-                    long gone = first == 0 ? t.first.top() : first - 1;
-                    if (gone > durableTop) {
-                        removedThrough = Math.max(removedThrough, gone);
-                    }
-                }
-                return new ReadResult(merged, hasMore, t.last.exists() ? t.last.head() : redisHead.head(), removedThrough,
-                        d.removedUntil());
-            });
-        });
-    }
-
-    /** Redis-only reads that leave out events delivered to a client id; {@code limit} counts what is returned. */
-    private Future<ReadResult> readExcluding(ReadRequest request) {
-        ReadRequest plain = new ReadRequest(request.projectId(), request.afterOffset(), request.afterTime(),
-                request.types(), Math.max(64, request.limit()));
-        return readRedis(plain, true).compose(first -> excludeRound(request, plain, first, first, new ArrayList<>(), 0));
-    }
-
-    private Future<ReadResult> excludeRound(ReadRequest request, ReadRequest plain, ReadResult first, ReadResult page,
-                                            List<StoredEvent> kept, int round) {
-        List<UUID> ids = page.events().stream().map(StoredEvent::id).toList();
-        return marks.deliveredTo(request.excludeDeliveredTo(), ids).compose(delivered -> {
-            for (StoredEvent e : page.events()) {
-                if (!delivered.contains(e.id())) {
-                    kept.add(e);
-                }
-            }
-            boolean full = kept.size() > request.limit();
-            if (full || !page.hasMore() || page.events().isEmpty() || round >= MAX_CONTINUATIONS) {
-                List<StoredEvent> out = full ? kept.subList(0, request.limit()) : kept;
-                return Future.succeededFuture(new ReadResult(out, full || page.hasMore(), page.head(),
-                        first.removedThrough(), first.removedUntil()));
-            }
-            long last = page.events().get(page.events().size() - 1).offset();
-            ReadRequest next = ReadRequest.afterOffset(request.projectId(), last, request.types(), plain.limit());
-            Future<ReadResult> more = request.afterTime() == null ? readRedis(next, false)
-                    : redis.read(request.projectId(), last, afterMillis(request), request.types(), plain.limit() + 1)
-                    .map(r -> {
-                        boolean hm = r.events().size() > plain.limit();
-                        List<StoredEvent> ev = hm ? r.events().subList(0, plain.limit()) : r.events();
-                        return new ReadResult(ev, hm || !r.ended(), r.head(), 0, null);
-                    });
-            return more.compose(p -> excludeRound(request, plain, first, p, kept, round + 1));
-        });
+        return reads.read(request);
     }
 
     // ---------------------------------------------------------------- maintenance

@@ -97,6 +97,33 @@ public final class RedisLink {
         });
     }
 
+    /**
+     * Runs {@code work} on the link's loop (inline if already there). Whatever it attaches to the
+     * commands it sends is then attached before their answers can be handled, so callbacks run in
+     * Redis' order; attached later, from another thread, they could run on that thread instead.
+     */
+    public <T> Future<T> onLoop(java.util.function.Supplier<Future<T>> work) {
+        if (Vertx.currentContext() == context) {
+            return work.get();
+        }
+        Promise<T> p = Promise.promise();
+        context.runOnContext(v -> work.get().onComplete(p));
+        return p.future();
+    }
+
+    /** {@code f}, completing on the link's loop (so what is chained to it runs there). */
+    public <T> Future<T> here(Future<T> f) {
+        Promise<T> p = Promise.promise();
+        f.onComplete(ar -> {
+            if (Vertx.currentContext() == context) {
+                p.handle(ar);
+            } else {
+                context.runOnContext(v -> p.handle(ar));
+            }
+        });
+        return p.future();
+    }
+
     /** Succeeds when Redis answers a PING. */
     public Future<Void> ping() {
         return send(Request.cmd(Command.PING)).mapEmpty();

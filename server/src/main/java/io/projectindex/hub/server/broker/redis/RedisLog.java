@@ -10,7 +10,6 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -370,9 +369,5 @@ public final class RedisLog {
             }
             return out;
         });
-    }
-
-    static String utf8(Response r) {
-        return new String(r.toBytes(), StandardCharsets.UTF_8);
     }
 }

@@ -18,7 +18,8 @@ import java.util.UUID;
 
 /**
  * Puts what a node receives from the fan-out channels back into one gap-free, duplicate-free
- * sequence per project before its hub sees it.
+ * sequence per project before its hub sees it. Not thread-safe: confined to the fan-out
+ * receiver's event loop.
  *
  * <p>Design note. Not thread-safe: confined to the receiver's event loop; pure logic on an
  * injected clock. Per project it remembers the epoch and the last offset handed to the hub. The
