@@ -13,6 +13,8 @@ public enum CloseCode {
     PING_TIMEOUT(4000, "ping timeout", "reconnect and resume"),
     TOKEN_EXPIRED(4001, "token expired", "get a new token, reconnect and resume"),
     SLOW_CONSUMER(4008, "slow consumer: outbound queue overflowed", "reconnect and resume from the last offset"),
+    STREAM_RESET(4010, "stream reset: events were lost before reaching this node, or the stream restarted",
+            "reconnect and resume from the last offset; the resume's recovered flag says what was lost"),
     LIMIT_REACHED(4029, "connection limit reached or repeated rate-limit abuse", "back off and retry later");
 
     private final int code;

@@ -6,7 +6,12 @@ import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
 import io.projectindex.hub.server.auth.JwtAuthenticator;
 import io.projectindex.hub.server.broker.Broker;
+import io.projectindex.hub.server.broker.Cluster;
 import io.projectindex.hub.server.broker.LocalBroker;
+import io.projectindex.hub.server.broker.LocalPresence;
+import io.projectindex.hub.server.broker.LocalPublishLimiter;
+import io.projectindex.hub.server.broker.PublishLimiter;
+import io.projectindex.hub.server.broker.redis.RedisNode;
 import io.projectindex.hub.server.config.ConfigException;
 import io.projectindex.hub.server.config.HubConfig;
 import io.projectindex.hub.server.delivery.QueueBudget;
@@ -102,26 +107,36 @@ public final class HubServer {
         QueueBudget queueBudget = new QueueBudget(config.delivery().totalQueueEvents());
         metrics.bindQueueSize(queueBudget::used);
         AuditLog audit = AuditLog.open(config.auth().auditDestination(), clock, config.server().nodeId(), metrics.registry());
-        HistoryStore history;
-        try {
-            history = createHistory(config, clock, metrics);
-        } catch (RuntimeException e) {
-            audit.close();
-            throw e;
-        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         Hub hub = new Hub();
-        Broker broker = new LocalBroker(history, hub);
+        HistoryStore history;
+        RedisNode redis;
+        try {
+            // Multi-node mode: Redis assigns positions and fans out; PostgreSQL (if any) is the shared durable tier.
+            redis = config.redis().enabled() ? RedisNode.create(vertx, config, clock,
+                    HistoryStores.openDurableForRedisBlocking(config, clock, metrics.registry()), hub) : null;
+            history = redis != null ? redis.history() : createHistory(config, clock, metrics);
+        } catch (RuntimeException e) {
+            audit.close();
+            vertx.close();
+            throw e;
+        }
+        Broker broker = redis != null ? redis.broker() : new LocalBroker(history, hub);
+        Cluster cluster = redis != null ? redis.cluster() : new Cluster(config.publish().rateLimited()
+                ? new LocalPublishLimiter(clock, config.publish().rateLimitPerSecond(), config.publish().rateBurst())
+                : PublishLimiter.NONE, new LocalPresence(config.server().nodeId()));
         Publisher publisher = new Publisher(broker, metrics, clock, history.backend());
         AlertNotifier notifier = config.monitoring().alertWebhookUrl()
                 .<AlertNotifier>map(url -> new WebhookNotifier(url, metrics)).orElse(AlertNotifier.NONE);
         Monitor monitor = Monitor.create(config, clock, metrics, samples -> HubHealthChecks.standard(samples,
                 config.monitoring().interval(), metrics::activeConnections, config.websocket().maxConnections(),
-                history.backend(), () -> history.ping().toCompletionStage(), Optional.empty(), MemoryStatus::read),
+                history.backend(), () -> history.ping().toCompletionStage(),
+                redis == null ? Optional.empty() : Optional.of(() -> broker.ping().toCompletionStage()), MemoryStatus::read),
                 notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
                 authenticator, Admission.of(config.auth(), clock), audit, new AtomicInteger(), new Lifecycle(), monitor,
-                globalFilters, redaction, queueBudget, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
+                globalFilters, redaction, queueBudget, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(),
+                version(), cluster);
 
         List<HttpVerticle> verticles = new ArrayList<>();
         List<String> deployments = new ArrayList<>();
@@ -132,6 +147,11 @@ public final class HubServer {
         // the fetch completes (successfully or not) within its own timeout.
         Future<Void> chain = authenticator instanceof JwtAuthenticator jwt
                 ? Future.fromCompletionStage(jwt.ready()) : Future.succeededFuture();
+        if (redis != null) {
+            // Subscribed to the fan-out before the first client can subscribe (a subscribe reads a
+            // position; every event after it must arrive through the channels).
+            chain = chain.compose(v -> redis.start());
+        }
         for (int i = 0; i < loops; i++) {
             HttpVerticle v = new HttpVerticle(services, i, listenPort);
             verticles.add(v);
@@ -146,8 +166,8 @@ public final class HubServer {
                         history.backend(), broker.name(), services.authenticator().enabled() ? "on" : "off"))
                 .recover(t -> {
                     audit.close();
-                    vertx.close();
-                    return Future.failedFuture(t);
+                    return broker.close().eventually(history::close).eventually(vertx::close)
+                            .transform(x -> Future.failedFuture(t));
                 });
     }
 
@@ -248,6 +268,7 @@ public final class HubServer {
                 .compose(v -> Future.join(verticles.stream().map(HttpVerticle::closeConnections).toList()).mapEmpty())
                 .compose(v -> withTimeout(connectionsClosed(), grace, "connections to close"))
                 .compose(v -> undeployAll())
+                .eventually(() -> services.cluster().presence().close())
                 .eventually(() -> services.broker().close())
                 .eventually(() -> services.history().close())
                 .eventually(() -> vertx.close())

@@ -4,6 +4,7 @@ import io.projectindex.hub.server.audit.AuditLog;
 import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
 import io.projectindex.hub.server.broker.Broker;
+import io.projectindex.hub.server.broker.Cluster;
 import io.projectindex.hub.server.config.HubConfig;
 import io.projectindex.hub.server.delivery.QueueBudget;
 import io.projectindex.hub.server.filter.GlobalFilters;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * @param lastCleanup     what the last scheduled history cleanup removed
  * @param admission       handshake rate per client IP and connections per user
  * @param audit           the security audit log
+ * @param cluster         state shared with the other nodes (publish rate limit, presence); local without Redis
  */
 public record HubServices(
         HubConfig config,
@@ -50,5 +52,6 @@ public record HubServices(
         QueueBudget queueBudget,
         AtomicReference<CleanupResult> lastCleanup,
         String nodeId,
-        String version) {
+        String version,
+        Cluster cluster) {
 }

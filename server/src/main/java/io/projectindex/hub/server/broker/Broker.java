@@ -24,6 +24,11 @@ public interface Broker {
      */
     Future<List<AppendResult>> publish(List<NewEvent> events);
 
+    /** Counters for the debug view (fan-out between nodes); empty for a single node. */
+    default java.util.Map<String, Object> stats() {
+        return java.util.Map.of();
+    }
+
     /** Succeeds when the broker can publish (readiness). */
     Future<Void> ping();
 

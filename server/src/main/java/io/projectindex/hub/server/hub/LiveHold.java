@@ -3,6 +3,7 @@ package io.projectindex.hub.server.hub;
 import io.projectindex.hub.server.filter.EventFacts;
 import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.stream.StoredEvent;
+import io.projectindex.hub.server.stream.StreamPosition;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.UUID;
  * events have been read from history, both are released merged by offset — an offset in both is
  * sent once, as replayed — and each is filtered in that order, so progress thresholds see events
  * in stream order. The subscriber registers its subscription before it starts reading history, so
- * nothing falls between the two.
+ * nothing falls between the two. When nothing old is sent (a plain subscribe, or a resume that
+ * was not recovered) and the subscriber had no other view of the project, held events at or
+ * before the acknowledged position are dropped: the client starts after it.
  */
 public final class LiveHold {
 
@@ -30,10 +33,17 @@ public final class LiveHold {
     }
 
     private final UUID projectId;
+    private final boolean fresh;
     private final List<Held> events = new ArrayList<>();
 
-    public LiveHold(UUID projectId) {
+    /** @param fresh no other subscription of the subscriber saw this project's live events before */
+    public LiveHold(UUID projectId, boolean fresh) {
         this.projectId = projectId;
+        this.fresh = fresh;
+    }
+
+    public UUID projectId() {
+        return projectId;
     }
 
     /** True for the held project's events: pass them to {@link #add} instead of delivering them. */
@@ -53,7 +63,12 @@ public final class LiveHold {
      * as live deliveries for every subscription, missed ones for the resumed subscription only.
      */
     public void release(SubscriptionSet subscriptions, Shard shard, Subscription resumed, List<StoredEvent> missed,
-                        Target target) {
+                        StreamPosition startsAfter, Target target) {
+        if (startsAfter != null && fresh) {
+            // Nothing old is sent: held events at or before the acknowledged position are behind the client's start.
+            events.removeIf(held -> held.event().epoch().equals(startsAfter.epoch())
+                    && held.event().offset() <= startsAfter.offset());
+        }
         int i = 0;
         int j = 0;
         while (i < missed.size() || j < events.size()) {

@@ -59,6 +59,18 @@ public final class Shard {
         loop.execute(() -> deliver(events));
     }
 
+    /** Thread-safe: tells the project's listeners on this loop, after the events submitted before it. */
+    public void submitReset(StreamReset reset) {
+        loop.execute(() -> {
+            targets.clear();
+            subscriptions.collectTargets(reset.projectId(), targets);
+            for (int t = 0; t < targets.size(); t++) {
+                targets.get(t).streamReset(reset);
+            }
+            targets.clear();
+        });
+    }
+
     void deliver(List<StoredEvent> events) {
         for (int i = 0; i < events.size(); i++) {
             StoredEvent e = events.get(i);

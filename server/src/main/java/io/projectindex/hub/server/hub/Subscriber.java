@@ -18,4 +18,11 @@ public interface Subscriber {
      * preferences and subscription filters ({@link SubscriptionSet#evaluate}).
      */
     void deliverLive(StoredEvent event, EventFacts facts, FilterDecision global);
+
+    /**
+     * The live stream of a project this connection listens to (by project or by wildcard) has a
+     * hole or a new epoch on this node (multi-node operation), in order with the live events.
+     */
+    default void streamReset(StreamReset reset) {
+    }
 }

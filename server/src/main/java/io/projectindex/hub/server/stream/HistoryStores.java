@@ -57,6 +57,35 @@ public final class HistoryStores {
         }
     }
 
+    /**
+     * The shared durable tier of multi-node mode: PostgreSQL when {@code DATABASE_URL} is set (or
+     * the backend says postgres), otherwise none (Redis alone holds history). Per-node SQLite is
+     * refused: every node would keep a different history. No memory tier: it assumes a single
+     * writer. Blocking: call at startup.
+     */
+    public static DurableHistoryStore openDurableForRedisBlocking(HubConfig config, HubClock clock, MeterRegistry registry) {
+        HistoryConfig h = config.history();
+        String backend = effectiveBackend(h);
+        if (backend.equals("sqlite")) {
+            if (h.backend().equals("sqlite")) {
+                throw new ConfigException("HUB_HISTORY_BACKEND sqlite cannot be combined with Redis: each node would keep"
+                        + " its own history; set DATABASE_URL for a shared PostgreSQL, or use auto/memory for Redis alone");
+            }
+            return null;
+        }
+        if (backend.equals("memory")) {
+            return null;
+        }
+        String url = h.databaseUrl().orElseThrow(() ->
+                new ConfigException("HUB_HISTORY_BACKEND postgres needs DATABASE_URL"));
+        try {
+            PostgresUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("DATABASE_URL " + e.getMessage());
+        }
+        return PostgresHistoryStore.openBlocking(url, h.databasePoolSize(), clock, registry);
+    }
+
     private static HistoryStore tiered(DurableHistoryStore durable, HubClock clock, HistoryConfig h) {
         return new TieredHistoryStore(durable, clock, h.maxEventsPerProject(), h.ttl());
     }

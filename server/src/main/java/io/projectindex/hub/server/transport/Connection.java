@@ -39,6 +39,7 @@ import io.projectindex.hub.server.filter.FilterCounts;
 import io.projectindex.hub.server.filter.FilterDecision;
 import io.projectindex.hub.server.hub.LiveHold;
 import io.projectindex.hub.server.hub.Shard;
+import io.projectindex.hub.server.hub.StreamReset;
 import io.projectindex.hub.server.hub.Subscriber;
 import io.projectindex.hub.server.hub.Subscription;
 import io.projectindex.hub.server.hub.SubscriptionSet;
@@ -197,6 +198,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         log.info("connection {} opened: user={} client_id={} remote={} batch={} compression={}", id, principal.userId(),
                 options.clientId(), ws.remoteAddress(), options.batch(), options.compressionName());
         reply(ServerMessage.WELCOME, welcome(), null);
+        presenceChanged();
         token.start(n -> reply(ServerMessage.NOTICE, n, null),
                 () -> close(CloseCode.TOKEN_EXPIRED, CloseCode.TOKEN_EXPIRED.reason()));
     }
@@ -418,23 +420,34 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         SubscriptionAck ack = SubscriptionAck.subscribed(s.id(), s.typeList(), s.projectId(), s.sessionId(), s.filters());
         if (m.projectId() == null) {
             shard.subscribe(this, s);
+            presenceChanged();
             reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             return;
         }
-        hold = new LiveHold(m.projectId());
+        hold = new LiveHold(m.projectId(), !subscriptions.listensTo(m.projectId()) && !subscriptions.hasWildcard());
         shard.subscribe(this, s);
+        presenceChanged();
         busy = true;
-        Future<Positioned> positioned = !m.resumes() ? StreamPositioning.head(services.history(), m.projectId())
+        Future<Positioned> read = !m.resumes() ? StreamPositioning.head(services.history(), m.projectId())
                 : m.sinceOffset() != null
                 ? StreamPositioning.afterOffset(services.history(), s, m.sinceOffset(), m.epoch(), limits.resumeMaxEvents())
                 : StreamPositioning.afterTime(services.history(), s, m.since(), limits.resumeMaxEvents());
+        // Multi-node: the node's sequence of the project must reach back to this position before
+        // the held live events are released (Hub#observed).
+        Future<Positioned> positioned = read.compose(p -> Future.fromCompletionStage(
+                services.hub().observed(m.projectId(), p.head())).otherwiseEmpty().map(p));
         onLoop(positioned, ar -> {
             if (closing) {
                 return;
             }
             List<StoredEvent> missed = List.of();
+            StreamPosition startsAfter = null;
             if (ar.succeeded()) {
                 Positioned p = ar.result();
+                if (!Boolean.TRUE.equals(p.recovered())) {
+                    // No missed events are sent: the client starts at the acknowledged position.
+                    startsAfter = p.head();
+                }
                 if (p.recovered() != null) {
                     services.metrics().resumes(p.recovered() ? "recovered" : p.reason()).increment();
                 }
@@ -444,23 +457,27 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             } else if (m.resumes()) {
                 services.metrics().resumes("unavailable").increment();
                 shard.unsubscribe(this, s);
+                presenceChanged();
                 replyError(unavailable(ar.cause()).forRequest(Action.SUBSCRIBE.wire(), m.correlationId()));
             } else {
                 log.warn("connection {}: stream position of {} unavailable: {}", id, m.projectId(), ar.cause().toString());
                 reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             }
-            releaseHold(s, missed);
+            releaseHold(s, missed, startsAfter);
             busy = false;
             drainInbox();
         });
     }
 
-    /** Sends the missed events and the held live events across the seam, then lets live events flow. */
-    private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
+    /**
+     * Sends the missed events and the held live events across the seam, then lets live events flow;
+     * {@code startsAfter} (when nothing old is sent) drops held events the client starts after.
+     */
+    private void releaseHold(Subscription resumed, List<StoredEvent> missed, StreamPosition startsAfter) {
         LiveHold h = hold;
         hold = null;
         if (h != null) {
-            h.release(subscriptions, shard, resumed, missed, this::send);
+            h.release(subscriptions, shard, resumed, missed, startsAfter, this::send);
         }
     }
 
@@ -490,12 +507,14 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
                         "'" + m.subscriptionId() + "' is not a subscription of this connection");
             }
             shard.unsubscribe(this, s);
+            presenceChanged();
             outbound.withdrawLive(e -> !subscriptions.matches(e));
             reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(List.of(s.id()), null, null),
                     m.correlationId());
             return;
         }
         List<String> affected = shard.narrow(this, m.projectId(), m.eventTypes());
+        presenceChanged();
         outbound.withdrawLive(e -> !subscriptions.matches(e));
         reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(affected, m.projectId(),
                 m.eventTypes().isEmpty() ? null : List.copyOf(m.eventTypes())), m.correlationId());
@@ -643,6 +662,25 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         return d;
     }
 
+    /** The presence record (shared across nodes in multi-node mode): node, user, client id, subscriptions, connected at. */
+    private void presenceChanged() {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("node_id", services.nodeId());
+        r.put("user_id", principal.userId());
+        r.put("client_id", options.clientId());
+        List<Map<String, Object>> subs = new ArrayList<>();
+        for (Subscription s : subscriptions.all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("subscription_id", s.id());
+            m.put("project_id", s.projectId() == null ? null : s.projectId().toString());
+            m.put("event_types", s.typeList());
+            subs.add(m);
+        }
+        r.put("subscriptions", subs);
+        r.put("connected_at", Timestamps.format(connectedAt));
+        services.cluster().presence().put(id, r);
+    }
+
     @Override
     public Map<String, Object> queueStatus() {
         Map<String, Object> q = new LinkedHashMap<>();
@@ -679,6 +717,30 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             return;
         }
         send(event, subscriptions.evaluate(event, facts, global), false);
+    }
+
+    /**
+     * A hole or a new epoch in a project's live stream on this node (multi-node operation). A
+     * connection with a subscription of that project is closed with 4010: it resumes from the last
+     * event it received, and the resume says exactly what was lost (queued frames would otherwise
+     * race a notice). A connection that only listens to every project cannot resume by position;
+     * it gets a {@code stream_reset} notice.
+     */
+    @Override
+    public void streamReset(StreamReset reset) {
+        if (closing || !principal.canRead(reset.projectId())) {
+            return;
+        }
+        LiveHold h = hold;
+        if (subscriptions.listensTo(reset.projectId()) || (h != null && h.projectId().equals(reset.projectId()))) {
+            log.info("connection {}: stream of project {} reset ({}, continues after {}:{}); closing with 4010 so it"
+                    + " resumes", id, reset.projectId(), reset.reason(), reset.position().epoch(), reset.position().offset());
+            services.metrics().error("stream_reset", "delivery");
+            close(CloseCode.STREAM_RESET, "stream reset (" + reset.reason() + "): resume from your last offset");
+            return;
+        }
+        reply(ServerMessage.NOTICE, Notice.streamReset(reset.projectId().toString(), reset.reason(),
+                reset.position().epoch(), reset.position().offset()), null);
     }
 
     private void sendLive(StoredEvent e) {
@@ -853,6 +915,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         outbound.close();
         hold = null;
         shard.detach(this);
+        services.cluster().presence().remove(id);
         token.closed();
         services.connectionSlots().decrementAndGet();
         Duration open = Duration.ofNanos(ageNanos());

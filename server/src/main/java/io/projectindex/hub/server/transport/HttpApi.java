@@ -124,6 +124,26 @@ public final class HttpApi {
                 return;
             }
         }
+        if (!services.config().publish().rateLimited()) {
+            publishAdmitted(ctx, principal, drafts);
+            return;
+        }
+        // PUBLISH_RATE_LIMIT per publisher, shared by every node through Redis in multi-node mode.
+        Loops.on(context, services.cluster().publishLimiter().acquire(principal.userId(), drafts.size())).onComplete(lim -> {
+            long waitMillis = lim.succeeded() ? lim.result() : 0;
+            if (waitMillis > 0) {
+                services.metrics().rateLimitViolations("publish").increment();
+                services.metrics().error("RATE_LIMITED", "publish");
+                HttpErrors.rateLimited(ctx.response(), "publish rate limit: at most "
+                        + services.config().publish().rateLimitPerSecond() + " events per second per publisher (burst "
+                        + services.config().publish().rateBurst() + "); nothing of this request was published", waitMillis);
+                return;
+            }
+            publishAdmitted(ctx, principal, drafts);
+        });
+    }
+
+    private void publishAdmitted(RoutingContext ctx, Principal principal, List<EventDraft> drafts) {
         Future<List<AppendResult>> published = services.publisher().publish(drafts);
         Loops.on(context, published).onComplete(ar -> {
             if (ar.failed()) {

@@ -42,6 +42,14 @@ final class HttpErrors {
         send(response, 503, ErrorCode.UNAVAILABLE, message, Map.of("retry_after_ms", Math.max(1, retryAfterSeconds) * 1000));
     }
 
+    /** 429 with {@code Retry-After} (whole seconds, rounded up) and {@code details.retry_after_ms}. */
+    static void rateLimited(HttpServerResponse response, String message, long retryAfterMillis) {
+        if (!response.ended() && !response.closed()) {
+            response.putHeader("Retry-After", Long.toString(Math.max(1, (retryAfterMillis + 999) / 1000)));
+        }
+        send(response, 429, ErrorCode.RATE_LIMITED, message, Map.of("retry_after_ms", retryAfterMillis));
+    }
+
     /** Maps any failure to its response. */
     static void fail(HttpServerResponse response, Throwable t) {
         if (t instanceof ProtocolException p) {

@@ -182,8 +182,20 @@ final class MonitoringApi {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("timestamp", now());
             body.put("summary", summary);
-            body.put("connections", all);
-            json(ctx, 200, body);
+            // Every node's connections (presence records in Redis in multi-node mode; this node otherwise).
+            Loops.on(context, services.cluster().presence().count()).onComplete(count -> {
+                Map<String, Object> cluster = new LinkedHashMap<>();
+                if (count.succeeded()) {
+                    cluster.put("active_connections", count.result().connections());
+                    cluster.put("nodes", count.result().byNode().size());
+                    cluster.put("by_node", count.result().byNode());
+                } else {
+                    cluster.put("error", String.valueOf(count.cause().getMessage()));
+                }
+                body.put("cluster", cluster);
+                body.put("connections", all);
+                json(ctx, 200, body);
+            });
         });
     }
 
@@ -300,6 +312,7 @@ final class MonitoringApi {
                             "database_cleaned", services.lastCleanup().get().databaseCleaned()));
                     body.put("history", history);
                     body.put("broker", services.broker().name());
+                    body.put("fan_out", services.broker().stats());
                     body.put("publisher", Map.of("in_flight", services.publisher().inFlight(),
                             "draining", services.publisher().draining()));
                     body.put("alerts", Map.of("active", monitor().alerts().active().size(),

@@ -22,6 +22,7 @@ import io.projectindex.hub.server.stream.StoredEvent;
 import io.projectindex.hub.server.stream.StreamPosition;
 import io.projectindex.hub.server.transport.StreamPositioning.Positioned;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -127,10 +128,13 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
             shard.subscribe(this, s);
             return;
         }
-        hold = new LiveHold(projectId);
+        hold = new LiveHold(projectId, true);
         shard.subscribe(this, s);
+        // Multi-node: this node's sequence of the project must reach the read position before the
+        // held live events are released (Hub#observed), as for a WebSocket resume.
         Loops.on(context, StreamPositioning.afterOffset(services.history(), s, resumeAfter.offset(), resumeAfter.epoch(),
-                services.config().websocket().resumeMaxEvents())).onComplete(ar -> {
+                services.config().websocket().resumeMaxEvents()).compose(p -> Future.fromCompletionStage(
+                        services.hub().observed(projectId, p.head())).otherwiseEmpty().map(p))).onComplete(ar -> {
                     if (closing) {
                         return;
                     }
@@ -145,7 +149,7 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
                     if (!p.recovered()) {
                         outbound.offerControl(reset(p));
                     }
-                    releaseHold(s, p.missed());
+                    releaseHold(s, p.missed(), p.recovered() ? null : p.head());
                 });
     }
 
@@ -160,17 +164,31 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
                 .getBytes(StandardCharsets.UTF_8);
     }
 
-    private void releaseHold(Subscription resumed, List<StoredEvent> missed) {
+    private void releaseHold(Subscription resumed, List<StoredEvent> missed, StreamPosition startsAfter) {
         LiveHold h = hold;
         hold = null;
         if (h != null) {
-            h.release(subscriptions, shard, resumed, missed, this::send);
+            h.release(subscriptions, shard, resumed, missed, startsAfter, this::send);
         }
     }
 
     @Override
     public SubscriptionSet subscriptions() {
         return subscriptions;
+    }
+
+    /**
+     * The project's stream has a hole or a new epoch (multi-node): the stream ends, and the
+     * client's automatic reconnect with Last-Event-ID gets the missed events or a {@code reset}
+     * record saying what was lost — the same contract as a WebSocket's close 4010.
+     */
+    @Override
+    public void streamReset(io.projectindex.hub.server.hub.StreamReset reset) {
+        if (!closing && projectId.equals(reset.projectId())) {
+            log.info("stream {}: stream of project {} reset ({}); ending so the client resumes", id, projectId,
+                    reset.reason());
+            end("stream_reset");
+        }
     }
 
     @Override

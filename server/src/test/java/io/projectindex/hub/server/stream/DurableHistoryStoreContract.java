@@ -4,6 +4,7 @@ import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.PersistenceLevel;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -17,6 +18,11 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
 
     /** Rows the current store skipped as corrupt. */
     protected abstract long corrupted();
+
+    /** The durable store under test (behind any memory tier). */
+    protected DurableHistoryStore durable() {
+        return store instanceof TieredHistoryStore t ? t.durable() : (DurableHistoryStore) store;
+    }
 
     protected void reopen() throws Exception {
         await(store.close());
@@ -47,6 +53,45 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
         assertThat(after.get(0).duplicate()).isTrue();
         assertThat(after.get(0).event().offset()).isEqualTo(1);
         assertThat(after.get(1).event().position()).isEqualTo(new StreamPosition(epoch, 4));
+    }
+
+    @Test
+    void positionedEventsAreStoredOnceAtTheirPositionsAndTheStreamTakesTheirEpoch() throws Exception {
+        UUID p = UUID.randomUUID();
+        Instant t0 = clock.now();
+        List<StoredEvent> first = List.of(new StoredEvent(progress(p), t0, "redis123", 1),
+                new StoredEvent(progress(p), t0.plusMillis(3), "redis123", 2),
+                new StoredEvent(event(p, EventType.CONTEXT_OPTIMIZED, PersistenceLevel.PERMANENT), t0.plusMillis(5), "redis123", 3));
+        assertThat(await(durable().insertPositioned(first))).isEqualTo(new DurableHistoryStore.Inserted(3, List.of()));
+        assertThat(announced).isEmpty();
+        assertThat(await(durable().head(p))).isEqualTo(new DurableHistoryStore.Head("redis123", 3, t0.plusMillis(5)));
+
+        StoredEvent fourth = new StoredEvent(progress(p), t0.plusMillis(7), "redis123", 4);
+        assertThat(await(durable().insertPositioned(List.of(first.get(1), fourth, first.get(2)))).stored()).isEqualTo(1);
+        StoredEvent takenPosition = new StoredEvent(progress(p), t0.plusMillis(8), "redis123", 4);
+        DurableHistoryStore.Inserted taken = await(durable().insertPositioned(List.of(takenPosition)));
+        assertThat(taken.stored()).isZero();
+        assertThat(taken.positionTaken()).extracting(StoredEvent::id).containsExactly(takenPosition.id());
+
+        reopen();
+        ReadResult all = read(ReadRequest.fromStart(p, null, 100));
+        assertThat(offsets(all.events())).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(all.events()).extracting(StoredEvent::id).containsExactly(first.get(0).id(), first.get(1).id(),
+                first.get(2).id(), fourth.id());
+        assertThat(all.events().get(1).timestamp()).isEqualTo(t0.plusMillis(3));
+        assertThat(all.head()).isEqualTo(new StreamPosition("redis123", 4));
+        assertThat(appendOne(progress(p)).position()).isEqualTo(new StreamPosition("redis123", 5));
+        assertThat(append(first.get(0).source()).get(0).duplicate()).isTrue();
+    }
+
+    @Test
+    void theHeadOfAStreamNoOneWroteIsCreatedOnceInANewEpoch() {
+        UUID p = UUID.randomUUID();
+        DurableHistoryStore.Head head = await(durable().head(p));
+        assertThat(head.top()).isZero();
+        assertThat(head.lastTimestamp()).isNull();
+        assertThat(await(durable().head(p))).isEqualTo(head);
+        assertThat(await(store.position(p))).isEqualTo(head.position());
     }
 
     @Test

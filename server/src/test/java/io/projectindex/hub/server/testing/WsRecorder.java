@@ -144,6 +144,20 @@ public final class WsRecorder implements WebSocket.Listener {
         }
     }
 
+    /** The next frame, or null if none arrives within {@code timeout} (for clients that run their own loop). */
+    public Frame pollFrame(Duration timeout) {
+        try {
+            Frame f = frames.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (f != null) {
+                seen.add(f);
+            }
+            return f;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
     /** The next frame, which must be a JSON text (or gzip binary) frame. */
     public JsonNode awaitJson() {
         Frame f = awaitFrame();

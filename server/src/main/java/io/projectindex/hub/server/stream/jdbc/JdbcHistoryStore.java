@@ -235,6 +235,34 @@ public abstract class JdbcHistoryStore implements DurableHistoryStore {
                 .compose(s -> s != null ? Future.succeededFuture(s.position()) : ensureStream(projectId));
     }
 
+    @Override
+    public Future<Head> head(UUID projectId) {
+        return onReader("head", false, c -> sql.selectStream(c, projectId)).compose(s -> s != null
+                ? Future.succeededFuture(new Head(s.epoch, s.top, s.lastTimestamp))
+                : ensureStream(projectId).compose(created -> onReader("head", false, c -> sql.selectStream(c, projectId)))
+                        .map(row -> new Head(row.epoch, row.top, row.lastTimestamp)));
+    }
+
+    @Override
+    public Future<Inserted> insertPositioned(List<StoredEvent> events) {
+        if (events.isEmpty()) {
+            return Future.succeededFuture(new Inserted(0, List.of()));
+        }
+        HistoryUnavailableException down = fastFailure("insert");
+        if (down != null) {
+            metrics.appendsRejected.increment();
+            return Future.failedFuture(down);
+        }
+        Promise<Inserted> p = Promise.promise();
+        if (!queue.offerPositioned(new WriteQueue.PositionedInsert(List.copyOf(events), p))) {
+            metrics.appendsRejected.increment();
+            return Future.failedFuture(new HistoryUnavailableException("history insert queue full (backend=" + backend
+                    + ", pending=" + queue.pendingEvents() + " events, limit " + DEFAULT_MAX_PENDING_EVENTS + ")",
+                    RETRY_AFTER, null));
+        }
+        return p.future();
+    }
+
     private Future<StreamPosition> ensureStream(UUID projectId) {
         Promise<StreamPosition> p = Promise.promise();
         if (!queue.offerCommand(new WriteQueue.EnsureStream(projectId, p))) {

@@ -94,11 +94,11 @@ final class PostgresSql implements SqlHistory {
     }
 
     @Override
-    public void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+    public void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO project_index_event_history (id, project_id,"
                 + " event_type, event_data, correlation_id, persistence_level, checksum, replay_count, created_at,"
                 + " expires_at, seq, epoch, priority, content_hash, event_data_raw)"
-                + " VALUES (?,?,?,?::jsonb,?,?,?,0,?,?,?,?,?,?,?)")) {
+                + " VALUES (?,?,?,?::jsonb,?,?,?,0,?,?,?,?,?,?,?)" + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""))) {
             for (StoredEvent e : events) {
                 boolean verbatim = JsonbText.keepsVerbatim(e.data());
                 ps.setObject(1, e.id());
@@ -203,6 +203,23 @@ final class PostgresSql implements SqlHistory {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? stream(rs) : null;
             }
+        }
+    }
+
+    @Override
+    public java.util.Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq FROM project_index_event_history WHERE project_id = ? AND seq BETWEEN ? AND ?")) {
+            ps.setObject(1, projectId);
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            java.util.Set<Long> out = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
         }
     }
 

@@ -34,7 +34,14 @@ interface SqlHistory {
     /** Stored events with these ids, by id. */
     Map<UUID, EventRow> findEvents(Connection c, Collection<UUID> ids) throws SQLException;
 
-    void insertEvents(Connection c, List<StoredEvent> events) throws SQLException;
+    /**
+     * Inserts event rows; with {@code ignoreConflicts} a row whose id or position is already
+     * stored is skipped ({@code ON CONFLICT DO NOTHING}) instead of failing the transaction.
+     */
+    void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException;
+
+    /** The offsets of a project's stored events between {@code from} and {@code to}, inclusive. */
+    java.util.Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException;
 
     /** Adds each mark's client id to its event's {@code client_delivered} (once, bounded). */
     void addDelivered(Connection c, List<WriteQueue.Mark> marks) throws SQLException;

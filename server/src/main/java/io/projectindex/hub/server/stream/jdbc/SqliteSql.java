@@ -105,10 +105,11 @@ final class SqliteSql implements SqlHistory {
     }
 
     @Override
-    public void insertEvents(Connection c, List<StoredEvent> events) throws SQLException {
+    public void insertEvents(Connection c, List<StoredEvent> events, boolean ignoreConflicts) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO project_index_event_history (id, project_id, seq,"
                 + " epoch, event_type, event_data, correlation_id, persistence_level, priority, checksum, content_hash,"
-                + " replay_count, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?)")) {
+                + " replay_count, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?)"
+                + (ignoreConflicts ? " ON CONFLICT DO NOTHING" : ""))) {
             for (StoredEvent e : events) {
                 ps.setString(1, e.id().toString());
                 ps.setString(2, e.projectId().toString());
@@ -210,6 +211,23 @@ final class SqliteSql implements SqlHistory {
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? stream(rs) : null;
             }
+        }
+    }
+
+    @Override
+    public Set<Long> selectOffsets(Connection c, UUID projectId, long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT seq FROM project_index_event_history WHERE project_id = ? AND seq BETWEEN ? AND ?")) {
+            ps.setString(1, projectId.toString());
+            ps.setLong(2, from);
+            ps.setLong(3, to);
+            Set<Long> out = new java.util.HashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getLong(1));
+                }
+            }
+            return out;
         }
     }
 

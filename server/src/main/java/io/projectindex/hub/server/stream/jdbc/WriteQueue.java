@@ -37,7 +37,15 @@ final class WriteQueue {
     }
 
     /** Work that is not an append. */
-    sealed interface Command permits EnsureStream, Barrier, CleanupJob {
+    sealed interface Command permits EnsureStream, Barrier, CleanupJob, PositionedInsert {
+    }
+
+    /**
+     * Store events whose positions were assigned elsewhere (Redis): skip those already stored,
+     * create missing streams in the events' epoch, advance the streams; answers how many were new.
+     */
+    record PositionedInsert(List<StoredEvent> events,
+                            Promise<io.projectindex.hub.server.stream.DurableHistoryStore.Inserted> promise) implements Command {
     }
 
     /** Create a project's stream row if it is missing and answer its position. */
@@ -95,6 +103,22 @@ final class WriteQueue {
             }
             appends.add(a);
             pendingEvents += a.events().size();
+            ready.signal();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** False when the queue is full or closed (the caller answers 503); counts against the pending events. */
+    boolean offerPositioned(PositionedInsert p) {
+        lock.lock();
+        try {
+            if (closed || (pendingEvents > 0 && pendingEvents + p.events().size() > maxPendingEvents)) {
+                return false;
+            }
+            commands.add(p);
+            pendingEvents += p.events().size();
             ready.signal();
             return true;
         } finally {
@@ -191,10 +215,18 @@ final class WriteQueue {
             while (!marks.isEmpty() && m.size() < MAX_MARKS_PER_TURN) {
                 m.add(marks.poll());
             }
-            // A barrier waits until every mark queued before it is taken.
+            // A barrier waits until every mark queued before it is taken; positioned inserts share
+            // the turn's event budget with the appends.
             List<Command> c = new ArrayList<>(commands.size());
             for (java.util.Iterator<Command> it = commands.iterator(); it.hasNext(); ) {
                 Command cmd = it.next();
+                if (cmd instanceof PositionedInsert p) {
+                    if (events > 0 && events + p.events().size() > maxEvents) {
+                        continue;
+                    }
+                    events += p.events().size();
+                    pendingEvents -= p.events().size();
+                }
                 if (marks.isEmpty() || !(cmd instanceof Barrier)) {
                     c.add(cmd);
                     it.remove();

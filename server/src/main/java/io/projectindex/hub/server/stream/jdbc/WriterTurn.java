@@ -3,6 +3,7 @@ package io.projectindex.hub.server.stream.jdbc;
 import io.projectindex.hub.server.stream.AppendResult;
 import io.projectindex.hub.server.stream.CleanupReport;
 import io.projectindex.hub.server.stream.ConflictException;
+import io.projectindex.hub.server.stream.DurableHistoryStore;
 import io.projectindex.hub.server.stream.Epochs;
 import io.projectindex.hub.server.stream.HistoryUnavailableException;
 import io.projectindex.hub.server.stream.NewEvent;
@@ -64,12 +65,29 @@ final class WriterTurn {
                 ids.add(e.id());
             }
         }
+        List<WriteQueue.PositionedInsert> positioned = new ArrayList<>();
         for (WriteQueue.Command cmd : batch.commands()) {
             if (cmd instanceof WriteQueue.EnsureStream en) {
                 projects.add(en.projectId());
+            } else if (cmd instanceof WriteQueue.PositionedInsert pi) {
+                positioned.add(pi);
+                for (StoredEvent e : pi.events()) {
+                    projects.add(e.projectId());
+                    ids.add(e.id());
+                }
             }
         }
         Map<UUID, StreamRow> streams = projects.isEmpty() ? new HashMap<>() : new HashMap<>(sql.lockStreams(c, projects));
+        for (WriteQueue.PositionedInsert pi : positioned) {
+            for (StoredEvent e : pi.events()) {
+                // A stream first written by its positioned events takes their epoch, not a new one.
+                streams.computeIfAbsent(e.projectId(), k -> {
+                    StreamRow row = new StreamRow(k, e.epoch(), 0, null, 0, null);
+                    row.isNew = true;
+                    return row;
+                });
+            }
+        }
         for (UUID p : projects) {
             streams.computeIfAbsent(p, k -> {
                 StreamRow row = new StreamRow(k, Epochs.next(), 0, null, 0, null);
@@ -81,6 +99,8 @@ final class WriterTurn {
         Map<UUID, StoredEvent> known = new HashMap<>();
         List<StoredEvent> inserts = new ArrayList<>();
         Outcome outcome = new Outcome();
+        List<StoredEvent> positionedInserts = positionedInserts(positioned, streams, existing, known,
+                takenOffsets(c, positioned), outcome);
 
         for (WriteQueue.PendingAppend a : batch.appends()) {
             UUID conflict = conflict(a, known, existing);
@@ -131,14 +151,17 @@ final class WriterTurn {
         if (!created.isEmpty()) {
             sql.insertStreams(c, created);
         }
+        if (!positionedInserts.isEmpty()) {
+            sql.insertEvents(c, positionedInserts, true);
+        }
         if (!inserts.isEmpty()) {
-            sql.insertEvents(c, inserts);
+            sql.insertEvents(c, inserts, false);
         }
         if (!changed.isEmpty()) {
             sql.updateStreams(c, changed);
         }
         storeMarks(c, batch.marks());
-        metrics.commitEvents.record(inserts.size());
+        metrics.commitEvents.record(inserts.size() + positionedInserts.size());
 
         for (WriteQueue.Command cmd : batch.commands()) {
             if (cmd instanceof WriteQueue.EnsureStream en) {
@@ -149,6 +172,70 @@ final class WriterTurn {
             }
         }
         return outcome;
+    }
+
+    /**
+     * The positioned events not stored yet (by id), in order; advances their streams to the
+     * highest offset and newest timestamp among them. Each command is answered after the commit
+     * with how many of its events were new.
+     */
+    private List<StoredEvent> positionedInserts(List<WriteQueue.PositionedInsert> positioned, Map<UUID, StreamRow> streams,
+                                                Map<UUID, EventRow> existing, Map<UUID, StoredEvent> known,
+                                                Map<UUID, Set<Long>> taken, Outcome outcome) {
+        List<StoredEvent> out = new ArrayList<>();
+        for (WriteQueue.PositionedInsert pi : positioned) {
+            int fresh = 0;
+            List<StoredEvent> displaced = new ArrayList<>();
+            for (StoredEvent e : pi.events()) {
+                if (existing.containsKey(e.id()) || known.containsKey(e.id())) {
+                    continue;
+                }
+                if (!taken.computeIfAbsent(e.projectId(), k -> new java.util.HashSet<>()).add(e.offset())) {
+                    // Another event holds this position: positions were handed out twice (Redis lost
+                    // writes that never reached this store). The first one stays.
+                    log.error("event {} not stored: project {} offset {} already holds another event", e.id(),
+                            e.projectId(), e.offset());
+                    displaced.add(e);
+                    continue;
+                }
+                StreamRow s = streams.get(e.projectId());
+                if (!s.epoch.equals(e.epoch())) {
+                    log.warn("event {} of project {} is in epoch {} but the durable stream is in epoch {}; stored as given",
+                            e.id(), e.projectId(), e.epoch(), s.epoch);
+                }
+                if (e.offset() > s.top) {
+                    s.top = e.offset();
+                    s.dirty = true;
+                }
+                if (s.lastTimestamp == null || e.timestamp().isAfter(s.lastTimestamp)) {
+                    s.lastTimestamp = e.timestamp();
+                    s.dirty = true;
+                }
+                known.put(e.id(), e);
+                out.add(e);
+                fresh++;
+            }
+            DurableHistoryStore.Inserted inserted = new DurableHistoryStore.Inserted(fresh, displaced);
+            outcome.completions.add(() -> pi.promise().complete(inserted));
+        }
+        return out;
+    }
+
+    /** Offsets already stored in the ranges the positioned events cover, per project. */
+    private Map<UUID, Set<Long>> takenOffsets(Connection c, List<WriteQueue.PositionedInsert> positioned) throws SQLException {
+        Map<UUID, long[]> ranges = new HashMap<>();
+        for (WriteQueue.PositionedInsert pi : positioned) {
+            for (StoredEvent e : pi.events()) {
+                long[] r = ranges.computeIfAbsent(e.projectId(), k -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE});
+                r[0] = Math.min(r[0], e.offset());
+                r[1] = Math.max(r[1], e.offset());
+            }
+        }
+        Map<UUID, Set<Long>> out = new HashMap<>();
+        for (Map.Entry<UUID, long[]> r : ranges.entrySet()) {
+            out.put(r.getKey(), new java.util.HashSet<>(sql.selectOffsets(c, r.getKey(), r.getValue()[0], r.getValue()[1])));
+        }
+        return out;
     }
 
     /** The first id of {@code a} already known with other content, or null. */
@@ -234,6 +321,8 @@ final class WriterTurn {
                 b.promise().tryFail(e);
             } else if (cmd instanceof WriteQueue.CleanupJob job) {
                 job.promise.tryFail(e);
+            } else if (cmd instanceof WriteQueue.PositionedInsert pi) {
+                pi.promise().tryFail(e);
             }
         }
     }

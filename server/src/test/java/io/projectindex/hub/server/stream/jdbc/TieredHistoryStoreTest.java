@@ -72,6 +72,14 @@ class TieredHistoryStoreTest {
             return inner.cleanupReport(now);
         }
 
+        public Future<Head> head(UUID projectId) {
+            return inner.head(projectId);
+        }
+
+        public Future<Inserted> insertPositioned(List<StoredEvent> events) {
+            return inner.insertPositioned(events);
+        }
+
         public void markDelivered(String clientId, List<UUID> eventIds, boolean replayed) {
             inner.markDelivered(clientId, eventIds, replayed);
         }
