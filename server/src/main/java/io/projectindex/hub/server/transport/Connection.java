@@ -29,9 +29,7 @@ import io.projectindex.hub.server.HubServices;
 import io.projectindex.hub.server.auth.Principal;
 import io.projectindex.hub.server.config.WebSocketConfig;
 import io.projectindex.hub.server.delivery.DeliveryPolicy;
-import io.projectindex.hub.server.delivery.DeliveryStats;
 import io.projectindex.hub.server.delivery.InboundLimiter;
-import io.projectindex.hub.server.delivery.OutboundFrame;
 import io.projectindex.hub.server.delivery.OutboundQueue;
 import io.projectindex.hub.server.filter.CompiledRule;
 import io.projectindex.hub.server.filter.EventFacts;
@@ -62,13 +60,9 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One WebSocket connection: decodes client messages, answers each with exactly one reply, keeps
@@ -76,16 +70,14 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Design note. Confined to the event loop of its {@link Shard}; every field is touched only
  * there. Replies go out in request order: while a request waits on history (subscribe with a
- * project, replay), later messages wait in a small inbox. A project-scoped subscribe registers the
+ * project, replay), later messages wait in its {@link RequestQueue}. A project-scoped subscribe registers the
  * subscription first, holds that project's live events for this connection, reads the stream
  * position (and for a resume the missed events), sends the ack, then the missed events and the
  * held live events merged by offset without duplicates — so there is no gap and no duplicate at
  * the seam. The connection fails through one idempotent {@link #close(CloseCode, String)}.
  */
-public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMember {
+public final class Connection implements Subscriber, LoopMember {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
-    /** Messages that may wait behind a request still reading history; more closes the connection (4029). */
-    private static final int MAX_INBOX = 256;
     /** Longest a graceful shutdown waits for a connection's queued frames to be written. */
     private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("hub");
@@ -104,17 +96,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
     private final long connectedNanos;
     private final SubscriptionSet subscriptions = new SubscriptionSet();
     private final OutboundQueue outbound;
-    private final InboundLimiter inbound;
+    private final RequestQueue requests;
 
-    private ArrayDeque<Pending> inbox;
-
-    /**
-     * A client message waiting behind an earlier request, with the rate limiter's verdict taken when
-     * it arrived; the text is kept only for an admitted text message (null: binary or refused).
-     */
-    private record Pending(String text, InboundLimiter.Decision decision, String refusedCorrelationId) {
-    }
-    private boolean busy;
     private LiveHold hold;
     private int subscriptionSeq;
     private int missedPongs;
@@ -138,10 +121,13 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         this.id = id;
         this.connectedAt = services.clock().now();
         this.connectedNanos = services.clock().nanoTime();
-        this.outbound = new OutboundQueue(this, services.clock(),
+        WebSocketSink sink = new WebSocketSink(ws, context, services, () -> closing, this::trackDelivery,
+                this::slowConsumer);
+        this.outbound = new OutboundQueue(sink, services.clock(),
                 DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip())
                         .withView(services.redaction().view(principal)), services.queueBudget(), connectedNanos);
-        this.inbound = InboundLimiter.of(limits, services.clock());
+        sink.attach(outbound);
+        this.requests = new RequestQueue(InboundLimiter.of(limits, services.clock()), requestHandler());
     }
 
     public String id() {
@@ -225,52 +211,42 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             tooLarge();
             return;
         }
-        accept(text);
+        requests.offer(text);
     }
 
-    /** Admission happens on arrival; the reply (ack, error or RATE_LIMITED) keeps request order. */
-    private void accept(String textOrNullForBinary) {
-        InboundLimiter.Decision d = inbound.onMessage();
-        if (!busy) {
-            process(textOrNullForBinary, d);
-            return;
-        }
-        if (inbox == null) {
-            inbox = new ArrayDeque<>();
-        }
-        if (inbox.size() >= MAX_INBOX) {
-            log.warn("connection {}: {} messages waiting behind an earlier request, closing with 4029", id, MAX_INBOX);
-            services.metrics().rateLimitViolations("inbound").increment();
-            close(CloseCode.LIMIT_REACHED, "too many messages waiting for an earlier request");
-            return;
-        }
-        boolean admitted = d.verdict() == InboundLimiter.Verdict.ACCEPT;
-        inbox.add(admitted ? new Pending(textOrNullForBinary, d, null)
-                : new Pending(null, d, correlationIdOf(textOrNullForBinary)));
-    }
+    /** Client messages in order: admitted ones are handled, refused ones answered RATE_LIMITED, in turn. */
+    private RequestQueue.Handler requestHandler() {
+        return new RequestQueue.Handler() {
+            @Override
+            public void handle(String text) {
+                Connection.this.handle(text);
+            }
 
-    private void process(String textOrNullForBinary, InboundLimiter.Decision d) {
-        process(textOrNullForBinary, d, d.verdict() == InboundLimiter.Verdict.ACCEPT ? null
-                : correlationIdOf(textOrNullForBinary));
-    }
+            @Override
+            public void binary() {
+                services.metrics().messageReceived("invalid");
+                replyError(new ProtocolException(ErrorCode.INVALID_MESSAGE,
+                        "binary frames are not accepted; send each message as a JSON text frame"));
+            }
 
-    private void process(String textOrNullForBinary, InboundLimiter.Decision d, String refusedCorrelationId) {
-        if (d.verdict() != InboundLimiter.Verdict.ACCEPT) {
-            rateLimited(d, refusedCorrelationId);
-        } else if (textOrNullForBinary == null) {
-            services.metrics().messageReceived("invalid");
-            replyError(new ProtocolException(ErrorCode.INVALID_MESSAGE,
-                    "binary frames are not accepted; send each message as a JSON text frame"));
-        } else {
-            handle(textOrNullForBinary);
-        }
-    }
+            @Override
+            public void refused(InboundLimiter.Decision decision, String correlationId) {
+                rateLimited(decision, correlationId);
+            }
 
-    private void drainInbox() {
-        while (!busy && !closing && inbox != null && !inbox.isEmpty()) {
-            Pending p = inbox.poll();
-            process(p.text(), p.decision(), p.refusedCorrelationId());
-        }
+            @Override
+            public void overflow() {
+                log.warn("connection {}: {} messages waiting behind an earlier request, closing with 4029", id,
+                        RequestQueue.MAX_WAITING);
+                services.metrics().rateLimitViolations("inbound").increment();
+                close(CloseCode.LIMIT_REACHED, "too many messages waiting for an earlier request");
+            }
+
+            @Override
+            public boolean closing() {
+                return closing;
+            }
+        };
     }
 
     private void handle(String text) {
@@ -315,20 +291,6 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         }
     }
 
-    /** The correlation id of a refused message, so its RATE_LIMITED reply can echo it (null if none or unreadable). */
-    private static String correlationIdOf(String text) {
-        if (text == null) {
-            return null;
-        }
-        try {
-            com.fasterxml.jackson.databind.JsonNode c = Json.readTree(text).get("correlation_id");
-            return c != null && c.isTextual() && c.textValue().length() <= ClientMessageDecoder.MAX_CORRELATION_ID
-                    ? c.textValue() : null;
-        } catch (ProtocolException e) {
-            return null;
-        }
-    }
-
     /** Replies RATE_LIMITED to a message the inbound limit refused (and closes 4029 on sustained abuse). */
     private void rateLimited(InboundLimiter.Decision d, String correlationId) {
         services.metrics().rateLimitViolations("inbound").increment();
@@ -349,7 +311,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             return;
         }
         messagesReceived++;
-        accept(null);
+        requests.offer(null);
     }
 
     private void tooLarge() {
@@ -427,7 +389,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         hold = new LiveHold(m.projectId(), !subscriptions.listensTo(m.projectId()) && !subscriptions.hasWildcard());
         shard.subscribe(this, s);
         presenceChanged();
-        busy = true;
+        requests.hold();
         Future<Positioned> read = !m.resumes() ? StreamPositioning.head(services.history(), m.projectId())
                 : m.sinceOffset() != null
                 ? StreamPositioning.afterOffset(services.history(), s, m.sinceOffset(), m.epoch(), limits.resumeMaxEvents())
@@ -464,8 +426,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
                 reply(ServerMessage.SUBSCRIPTION_ACK, ack, m.correlationId());
             }
             releaseHold(s, missed, startsAfter);
-            busy = false;
-            drainInbox();
+            requests.release();
         });
     }
 
@@ -547,7 +508,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         if (m.excludeDelivered()) {
             request = request.excludingDeliveredTo(options.clientId());
         }
-        busy = true;
+        requests.hold();
         onLoop(services.history().read(request), ar -> {
             if (closing) {
                 return;
@@ -558,8 +519,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
             } else {
                 completeReplay(m, ar.result());
             }
-            busy = false;
-            drainInbox();
+            requests.release();
         });
     }
 
@@ -594,103 +554,28 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         reply(ServerMessage.REFRESH_ACK, token.ack(), m.correlationId());
     }
 
+    private ClientReports.Identity identity() {
+        return new ClientReports.Identity(id, "websocket", principal, options.clientId(), ws.remoteAddress(), connectedAt);
+    }
+
     private Map<String, Object> stats() {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("connection_id", id);
-        s.put("user_id", principal.userId());
-        s.put("client_id", options.clientId());
-        s.put("node_id", services.nodeId());
-        s.put("connected_at", Timestamps.format(connectedAt));
-        s.put("uptime_seconds", ageNanos() / 1_000_000_000L);
-        s.put("subscriptions", subscriptions.all().stream().map(Subscription::id).toList());
-        DeliveryStats d = outbound.stats();
-        s.put("messages_received", messagesReceived);
-        s.put("messages_rate_limited", inbound.rejected());
-        s.put("messages_sent", d.controlSent());
-        s.put("errors_sent", errorsSent);
-        s.put("events_delivered", d.eventsSent());
-        s.put("events_replayed", d.replaySent());
-        s.put("events_filtered", filtered.total());
-        s.put("events_filtered_by_reason", filtered.byReason());
-        s.put("events_conflated", d.conflated());
-        s.put("events_rate_limited", d.rateLimitedEvents());
-        s.put("frames_sent", d.framesSent());
-        s.put("batches_sent", d.batchesSent());
-        s.put("compressed_frames", d.compressedFrames());
-        s.put("compression_saved_bytes", d.compressionSavedBytes());
-        s.put("bytes_sent", d.bytesSent());
-        Map<String, Object> queue = new LinkedHashMap<>();
-        queue.put("frames", outbound.queuedFrames());
-        queue.put("live_events", outbound.queuedLiveEvents());
-        queue.put("live_bytes", outbound.queuedLiveBytes());
-        queue.put("replay_events", outbound.queuedReplayEvents());
-        queue.put("replay_bytes", outbound.queuedReplayBytes());
-        queue.put("rate_limited", outbound.rateLimited());
-        s.put("queue", queue);
-        s.put("average_write_latency_ms", outbound.healthInputs().averageLatencyMillis());
-        s.put("rate_limit_violations", outbound.healthInputs().violations());
-        s.put("connection_health", health());
-        return s;
+        return ClientReports.stats(identity(), services.nodeId(), ageNanos() / 1_000_000_000L, subscriptions.all(),
+                outbound, filtered, messagesReceived, requests.refused(), errorsSent);
     }
 
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("connection_id", id);
-        d.put("transport", "websocket");
-        d.put("user_id", principal.userId());
-        d.put("client_id", options.clientId());
-        d.put("remote_address", String.valueOf(ws.remoteAddress()));
-        d.put("connected_at", Timestamps.format(connectedAt));
-        List<Map<String, Object>> subs = new ArrayList<>();
-        for (Subscription s : subscriptions.all()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("subscription_id", s.id());
-            m.put("project_id", s.projectId() == null ? null : s.projectId().toString());
-            m.put("event_types", s.typeList());
-            subs.add(m);
-        }
-        d.put("subscriptions", subs);
-        d.put("events_delivered", outbound.stats().eventsSent());
-        d.put("events_replayed", outbound.stats().replaySent());
-        d.put("events_filtered", filtered.total());
-        d.put("messages_received", messagesReceived);
-        d.put("queued_frames", outbound.queuedFrames());
-        double h = health();
-        d.put("health_score", h);
-        d.put("health_status", h > 0.8 ? "healthy" : h > 0.5 ? "degraded" : "poor");
-        return d;
+        return ClientReports.describe(identity(), subscriptions.all(), outbound, filtered, messagesReceived);
     }
 
-    /** The presence record (shared across nodes in multi-node mode): node, user, client id, subscriptions, connected at. */
+    /** Updates this connection's presence record (shared across nodes in multi-node mode). */
     private void presenceChanged() {
-        Map<String, Object> r = new LinkedHashMap<>();
-        r.put("node_id", services.nodeId());
-        r.put("user_id", principal.userId());
-        r.put("client_id", options.clientId());
-        List<Map<String, Object>> subs = new ArrayList<>();
-        for (Subscription s : subscriptions.all()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("subscription_id", s.id());
-            m.put("project_id", s.projectId() == null ? null : s.projectId().toString());
-            m.put("event_types", s.typeList());
-            subs.add(m);
-        }
-        r.put("subscriptions", subs);
-        r.put("connected_at", Timestamps.format(connectedAt));
-        services.cluster().presence().put(id, r);
+        services.cluster().presence().put(id, ClientReports.presence(identity(), services.nodeId(), subscriptions.all()));
     }
 
     @Override
     public Map<String, Object> queueStatus() {
-        Map<String, Object> q = new LinkedHashMap<>();
-        q.put("connection_id", id);
-        q.put("queued_frames", outbound.queuedFrames());
-        q.put("queued_live_events", outbound.queuedLiveEvents());
-        q.put("queued_live_bytes", outbound.queuedLiveBytes());
-        q.put("queued_replay_events", outbound.queuedReplayEvents());
-        q.put("rate_limited", outbound.rateLimited());
-        return q;
+        return ClientReports.queueStatus(id, "websocket", outbound);
     }
 
     public double health() {
@@ -712,7 +597,7 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
         if (h != null && h.holds(event)) {
             int held = h.add(event, facts, global);
             if (held > services.config().delivery().connectionQueueEvents()) {
-                closeSlowConsumer(held + " live events held while the subscription was positioned");
+                slowConsumer(held + " live events held while the subscription was positioned");
             }
             return;
         }
@@ -799,57 +684,8 @@ public final class Connection implements Subscriber, OutboundQueue.Sink, LoopMem
                 Map.of("retry_after_ms", retry.toMillis()));
     }
 
-    @Override
-    public boolean writeQueueFull() {
-        return !closing && !ws.isClosed() && ws.writeQueueFull();
-    }
-
-    @Override
-    public void requestDrain() {
-        ws.drainHandler(v -> {
-            ws.drainHandler(null);
-            outbound.onDrain();
-        });
-    }
-
-    @Override
-    public void requestTimer(long delayNanos) {
-        long ms = Math.max(1, (delayNanos + 999_999) / 1_000_000);
-        context.owner().setTimer(ms, id -> outbound.onTimer());
-    }
-
-    @Override
-    public void write(OutboundFrame frame) {
-        if (ws.isClosed()) {
-            outbound.onWritten(frame, false);
-            return;
-        }
-        if (frame.batch()) {
-            services.metrics().batchSize().record(frame.events());
-        }
-        if (frame.binary()) {
-            services.metrics().compressionRatio().record((double) frame.bytes().length / frame.jsonBytes());
-        }
-        Future<Void> f = ws.writeFrame(frame.binary() ? Frames.binary(frame.bytes()) : Frames.text(frame.bytes()));
-        f.onComplete(ar -> {
-            outbound.onWritten(frame, ar.succeeded());
-            services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
-            if (ar.succeeded() && !frame.carried().isEmpty()) {
-                boolean live = frame.kind() == OutboundFrame.Kind.LIVE;
-                long now = services.clock().millis();
-                for (StoredEvent e : frame.carried()) {
-                    if (live) {
-                        services.metrics().deliveryDuration(e.type())
-                                .record(Math.max(0, now - e.timestamp().toEpochMilli()), TimeUnit.MILLISECONDS);
-                    }
-                    trackDelivery(e, !live);
-                }
-            }
-        });
-    }
-
-    @Override
-    public void closeSlowConsumer(String detail) {
+    /** The queue overflowed: close as a slow consumer; the client resumes from its last offset. */
+    private void slowConsumer(String detail) {
         log.warn("connection {}: slow consumer, closing with 4008: {}", id, detail);
         services.metrics().error("slow_consumer", "delivery");
         close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());

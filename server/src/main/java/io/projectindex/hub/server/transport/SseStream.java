@@ -2,7 +2,6 @@ package io.projectindex.hub.server.transport;
 
 import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.Json;
-import io.projectindex.hub.protocol.Timestamps;
 import io.projectindex.hub.protocol.filter.FilterSpec;
 import io.projectindex.hub.protocol.message.Notice;
 import io.projectindex.hub.server.HubServices;
@@ -36,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Confined to the event loop of its shard. One Server-Sent Events stream (PROTOCOL §11): a
@@ -261,12 +259,7 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
             inFlight--;
             writesCompleted++;
             outbound.onWritten(frame, ar.succeeded());
-            services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
-            StoredEvent e = event(frame);
-            if (ar.succeeded() && e != null && frame.kind() == OutboundFrame.Kind.LIVE) {
-                long millis = Math.max(0, services.clock().millis() - e.timestamp().toEpochMilli());
-                services.metrics().deliveryDuration(e.type()).record(millis, TimeUnit.MILLISECONDS);
-            }
+            WrittenFrames.completed(frame, ar.succeeded(), services.metrics(), services.clock(), (e, replayed) -> { });
         });
     }
 
@@ -361,40 +354,14 @@ public final class SseStream implements Subscriber, OutboundQueue.Sink, LoopMemb
 
     @Override
     public Map<String, Object> describe() {
-        Map<String, Object> d = new LinkedHashMap<>();
-        d.put("connection_id", id);
-        d.put("transport", "sse");
-        d.put("user_id", principal.userId());
-        d.put("client_id", null);
-        d.put("remote_address", String.valueOf(request.remoteAddress()));
-        d.put("connected_at", Timestamps.format(connectedAt));
-        Map<String, Object> sub = new LinkedHashMap<>();
-        sub.put("subscription_id", "sse");
-        sub.put("project_id", projectId.toString());
-        sub.put("event_types", List.copyOf(types));
-        d.put("subscriptions", List.of(sub));
-        d.put("events_delivered", outbound.stats().eventsSent());
-        d.put("events_replayed", outbound.stats().replaySent());
-        d.put("events_filtered", filtered.total());
-        d.put("messages_received", 0L);
-        d.put("queued_frames", outbound.queuedFrames());
-        double h = outbound.health();
-        d.put("health_score", h);
-        d.put("health_status", h > 0.8 ? "healthy" : h > 0.5 ? "degraded" : "poor");
-        return d;
+        Subscription only = subscriptions.all().isEmpty() ? null : subscriptions.all().get(0);
+        return ClientReports.describe(new ClientReports.Identity(id, "sse", principal, null, request.remoteAddress(),
+                connectedAt), only == null ? List.of() : List.of(only), outbound, filtered, 0);
     }
 
     @Override
     public Map<String, Object> queueStatus() {
-        Map<String, Object> q = new LinkedHashMap<>();
-        q.put("connection_id", id);
-        q.put("transport", "sse");
-        q.put("queued_frames", outbound.queuedFrames());
-        q.put("queued_live_events", outbound.queuedLiveEvents());
-        q.put("queued_live_bytes", outbound.queuedLiveBytes());
-        q.put("queued_replay_events", outbound.queuedReplayEvents());
-        q.put("rate_limited", outbound.rateLimited());
-        return q;
+        return ClientReports.queueStatus(id, "sse", outbound);
     }
 
     @Override
