@@ -24,7 +24,10 @@ final class FleetCounters {
     final AtomicInteger subscribeFailed = new AtomicInteger();
     final LongAdder delivered = new LongAdder();
     final LongAdder duplicates = new LongAdder();
-    final LongAdder frames = new LongAdder();
+    /** Frames that held at least one event (a lone envelope or a batch). */
+    final LongAdder eventFrames = new LongAdder();
+    /** gzip binary frames (protocol §6), a subset of all frames read. */
+    final LongAdder binaryFrames = new LongAdder();
     final LongAdder unreadableFrames = new LongAdder();
     private final Map<String, LongAdder> connectFailures = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> errorCodes = new ConcurrentHashMap<>();

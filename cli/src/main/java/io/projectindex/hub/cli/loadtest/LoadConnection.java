@@ -20,6 +20,8 @@ final class LoadConnection implements FrameScanner.Listener {
     private boolean subscribed;
     private boolean settled;
     private long receivedAtNanos;
+    /** Whether the frame being read held an event (frames are counted per event-bearing frame). */
+    private boolean frameHadEvent;
     private long errors;
     private Integer closeCode;
 
@@ -42,26 +44,36 @@ final class LoadConnection implements FrameScanner.Listener {
 
     private void onText(String frame) {
         receivedAtNanos = System.nanoTime();
-        counters.frames.increment();
+        frameHadEvent = false;
         try {
             FrameScanner.scanText(frame, this);
         } catch (IllegalArgumentException e) {
             counters.unreadableFrames.increment();
         }
+        countFrame();
     }
 
     private void onBinary(Buffer frame) {
         receivedAtNanos = System.nanoTime();
-        counters.frames.increment();
+        frameHadEvent = false;
+        counters.binaryFrames.increment();
         try {
             FrameScanner.scanGzip(frame.getBytes(), this);
         } catch (IllegalArgumentException e) {
             counters.unreadableFrames.increment();
         }
+        countFrame();
+    }
+
+    private void countFrame() {
+        if (frameHadEvent) {
+            counters.eventFrames.increment();
+        }
     }
 
     @Override
     public void onEvent(long offset, long sentNanos, boolean replay) {
+        frameHadEvent = true;
         if (offsets.accept(offset) == OffsetTracker.Outcome.DUPLICATE_OR_OUT_OF_ORDER) {
             counters.duplicates.increment();
             return;

@@ -129,8 +129,9 @@ public final class LoadTest {
             publisher = new EventPublisher(vertx, plan, base, projects);
             long publishStart = System.nanoTime();
             counters.measureFromNanos = publishStart + plan.warmup().toNanos();
-            log.printf("loadtest: publishing %d events at %.0f/s (%s warm-up, %s measured)%n", plan.plannedEvents(),
-                    plan.rate(), plan.warmup(), plan.duration());
+            log.printf("loadtest: publishing %d events at %s/s (%s s warm-up, %s s measured)%n", plan.plannedEvents(),
+                    ReportTable.num(plan.rate()), ReportTable.num(plan.warmup().toMillis() / 1000.0),
+                    ReportTable.num(plan.duration().toMillis() / 1000.0));
             publisher.start();
             sleepUntil(counters.measureFromNanos);
             windowStartNanos = System.nanoTime();
@@ -163,8 +164,9 @@ public final class LoadTest {
         double windowSeconds = (windowEndNanos - windowStartNanos) / 1e9;
         LoadTestReport.Delivery delivery = new LoadTestReport.Delivery(expected, books.delivered,
                 expected == 0 ? 100.0 : round(100.0 * books.delivered / expected, 3), books.missing, books.gaps,
-                books.duplicates, books.incomplete, counters.frames.sum(),
-                counters.frames.sum() == 0 ? 0 : round((double) (books.delivered + books.duplicates) / counters.frames.sum(), 2),
+                books.duplicates, books.incomplete, counters.eventFrames.sum(), counters.binaryFrames.sum(),
+                counters.eventFrames.sum() == 0 ? 0
+                        : round((double) (books.delivered + books.duplicates) / counters.eventFrames.sum(), 2),
                 counters.unreadableFrames.sum(), round(windowSeconds, 3), deliveredInWindow,
                 windowSeconds == 0 ? 0 : round(deliveredInWindow / windowSeconds, 1), round(drainSeconds, 3), drained);
         LoadTestReport.Publishing publishing = publisher == null
@@ -252,7 +254,8 @@ public final class LoadTest {
             loop.connections.forEach(LoadConnection::close);
             return null;
         });
-        waitFor("close", TimeUnit.SECONDS.toNanos(15), () -> closedCount() >= counters.connected.get(), () -> "");
+        waitFor("close", TimeUnit.SECONDS.toNanos(15), () -> closedCount() >= counters.connected.get(),
+                () -> closedCount() + "/" + counters.connected.get() + " closed");
     }
 
     private int closedCount() {

@@ -43,9 +43,12 @@ public record LoadTestReport(String startedAt, Setup setup, Fleet fleet, Publish
     /**
      * Deliveries: {@code expected} is, over every subscribed connection, the events accepted for its
      * project. The rate and per-CPU figures cover the measured window (after warm-up, until drained).
+     * {@code eventFrames} counts frames that held events (lone envelopes and batches); {@code gzipFrames}
+     * the binary (gzip) frames among all frames read.
      */
     public record Delivery(long expected, long delivered, double deliveredPercent, long missing, long gaps,
-                           long duplicatesOrOutOfOrder, int connectionsIncomplete, long frames, double eventsPerFrame,
+                           long duplicatesOrOutOfOrder, int connectionsIncomplete, long eventFrames, long gzipFrames,
+                           double eventsPerFrame,
                            long unreadableFrames, double measuredSeconds, long deliveredInWindow,
                            double deliveriesPerSecond, double drainSeconds, boolean drained) {
     }

@@ -1,7 +1,6 @@
 package io.projectindex.hub.cli.loadtest;
 
 import java.util.Locale;
-import java.util.Map;
 
 /** The human-readable form of a {@link LoadTestReport}. Thread-safe (stateless). */
 public final class ReportTable {
@@ -33,23 +32,45 @@ public final class ReportTable {
             line(b, "errors received", f.errorsReceived().toString());
         }
         LoadTestReport.Publishing p = r.publishing();
+        LoadTestReport.Delivery d = r.delivery();
+        LatencySummary l = r.latency();
+        if (p.eventsPlanned() == 0) {
+            line(b, "published", "nothing (idle fleet)");
+        } else {
+            publishing(b, p, d, l);
+        }
+        server(b, r.server());
+        LoadTestReport.Process g = r.loadGenerator();
+        line(b, "generator", String.format(Locale.ROOT, "%s s CPU in the window (%s %%), RSS %s MB", num(g.cpuSeconds()),
+                num(g.cpuPercent()), mb(g.rssBytes())));
+        line(b, "result", r.allDelivered() ? "ALL DELIVERED (every expected event exactly once, in order)" : "INCOMPLETE");
+        for (String w : r.warnings()) {
+            line(b, "warning", w);
+        }
+        return b.toString();
+    }
+
+    private static void publishing(StringBuilder b, LoadTestReport.Publishing p, LoadTestReport.Delivery d,
+                                   LatencySummary l) {
         line(b, "published", String.format(Locale.ROOT, "%d accepted of %d sent (%d planned), %s events/s; errors %s;"
                         + " request p50 %s ms, p99 %s ms", p.eventsAccepted(), p.eventsSent(), p.eventsPlanned(),
                 num(p.eventsPerSecond()), p.errors().isEmpty() ? "none" : p.errors(), num(p.requestLatency().p50Millis()),
                 num(p.requestLatency().p99Millis())));
-        LoadTestReport.Delivery d = r.delivery();
         line(b, "delivered", String.format(Locale.ROOT, "%d / %d expected (%s %%)%s", d.delivered(), d.expected(),
                 num(d.deliveredPercent()), d.drained() ? ", drained " + num(d.drainSeconds()) + " s after the last publish"
                         : ", NOT drained"));
         line(b, "contiguity", String.format(Locale.ROOT, "%d missing, %d gaps, %d duplicate/out of order, %d incomplete connections",
                 d.missing(), d.gaps(), d.duplicatesOrOutOfOrder(), d.connectionsIncomplete()));
-        LatencySummary l = r.latency();
         line(b, "latency (ms)", String.format(Locale.ROOT, "p50 %s  p90 %s  p99 %s  p99.9 %s  max %s  mean %s  (n=%d)",
                 num(l.p50Millis()), num(l.p90Millis()), num(l.p99Millis()), num(l.p999Millis()), num(l.maxMillis()),
                 num(l.meanMillis()), l.count()));
-        line(b, "deliveries/s", String.format(Locale.ROOT, "%s over the %s s window; %s events per frame (%d frames)",
-                num(d.deliveriesPerSecond()), num(d.measuredSeconds()), num(d.eventsPerFrame()), d.frames()));
-        LoadTestReport.Server sv = r.server();
+        line(b, "deliveries/s", String.format(Locale.ROOT, "%s over the %s s window", num(d.deliveriesPerSecond()),
+                num(d.measuredSeconds())));
+        line(b, "frames", String.format(Locale.ROOT, "%d with events, %s events per frame; %d gzip binary",
+                d.eventFrames(), num(d.eventsPerFrame()), d.gzipFrames()));
+    }
+
+    private static void server(StringBuilder b, LoadTestReport.Server sv) {
         if (sv == null) {
             line(b, "hub process", "not measured (give --server-pid with --target)");
         } else {
@@ -63,14 +84,6 @@ public final class ReportTable {
                     mb(sv.rssBeforeBytes()), mb(sv.rssIdleBytes()), mb(sv.rssAfterBytes()),
                     sv.rssPer100ConnectionsBytes() == null ? "n/a" : String.format(Locale.ROOT, "%.3f", sv.rssPer100ConnectionsBytes() / MB)));
         }
-        LoadTestReport.Process g = r.loadGenerator();
-        line(b, "generator", String.format(Locale.ROOT, "%s s CPU in the window (%s %%), RSS %s MB", num(g.cpuSeconds()),
-                num(g.cpuPercent()), mb(g.rssBytes())));
-        line(b, "result", r.allDelivered() ? "ALL DELIVERED (every expected event exactly once, in order)" : "INCOMPLETE");
-        for (String w : r.warnings()) {
-            line(b, "warning", w);
-        }
-        return b.toString();
     }
 
     private static void line(StringBuilder b, String label, String value) {
@@ -87,9 +100,5 @@ public final class ReportTable {
         }
         return String.format(Locale.ROOT, Math.abs(v) >= 100 ? "%,.1f" : "%.3f", v).replaceAll("(\\.\\d*?)0+$", "$1")
                 .replaceAll("\\.$", "");
-    }
-
-    static String map(Map<String, Long> m) {
-        return m.isEmpty() ? "none" : m.toString();
     }
 }
