@@ -9,6 +9,7 @@ import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.broker.LocalBroker;
 import io.projectindex.hub.server.config.ConfigException;
 import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.delivery.QueueBudget;
 import io.projectindex.hub.server.filter.GlobalFilters;
 import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.AlertNotifier;
@@ -93,6 +94,8 @@ public final class HubServer {
         logAuthentication(config);
         int loops = config.server().effectiveEventLoops();
         HubMetrics metrics = new HubMetrics();
+        QueueBudget queueBudget = new QueueBudget(config.delivery().totalQueueEvents());
+        metrics.bindQueueSize(queueBudget::used);
         AuditLog audit = AuditLog.open(config.auth().auditDestination(), clock, config.server().nodeId(), metrics.registry());
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(loops).setPreferNativeTransport(true));
         HistoryStore history = createHistory(config, clock);
@@ -107,7 +110,7 @@ public final class HubServer {
                 notifier);
         HubServices services = new HubServices(config, clock, history, broker, publisher, hub, metrics,
                 authenticator, Admission.of(config.auth(), clock), audit, new AtomicInteger(), new Lifecycle(), monitor,
-                globalFilters, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
+                globalFilters, queueBudget, new AtomicReference<>(CleanupResult.NONE), config.server().nodeId(), version());
 
         List<HttpVerticle> verticles = new ArrayList<>();
         List<String> deployments = new ArrayList<>();

@@ -5,6 +5,7 @@ import io.projectindex.hub.server.auth.Admission;
 import io.projectindex.hub.server.auth.Authenticator;
 import io.projectindex.hub.server.broker.Broker;
 import io.projectindex.hub.server.config.HubConfig;
+import io.projectindex.hub.server.delivery.QueueBudget;
 import io.projectindex.hub.server.filter.GlobalFilters;
 import io.projectindex.hub.server.hub.Hub;
 import io.projectindex.hub.server.monitor.HubMetrics;
@@ -23,6 +24,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * @param connectionSlots connections currently admitted on this node (bounded by WEBSOCKET_MAX_CONNECTIONS)
  * @param globalFilters   filter rules of the server configuration, applied before every connection's filters
+ * @param queueBudget     live events waiting in outbound queues, bounded across this node (WEBSOCKET_QUEUE_SIZE)
  * @param lastCleanup     what the last scheduled history cleanup removed
  * @param admission       handshake rate per client IP and connections per user
  * @param audit           the security audit log
@@ -42,6 +44,7 @@ public record HubServices(
         Lifecycle lifecycle,
         Monitor monitor,
         GlobalFilters globalFilters,
+        QueueBudget queueBudget,
         AtomicReference<CleanupResult> lastCleanup,
         String nodeId,
         String version) {

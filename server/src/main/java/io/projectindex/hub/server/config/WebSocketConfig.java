@@ -6,7 +6,7 @@ import java.util.List;
 /** Limits and timers of WebSocket connections. */
 public record WebSocketConfig(int maxConnections, int maxMessageBytes, int maxSubscriptions, Duration pingInterval,
                               int resumeMaxEvents, double inboundMessagesPerSecond, int inboundBurst,
-                              int inboundAbuseRejections, Duration inboundAbuseWindow) {
+                              int inboundAbuseRejections, Duration inboundAbuseWindow, boolean perMessageDeflate) {
 
     public static final Setting<Integer> MAX_CONNECTIONS = Setting.integer("WEBSOCKET_MAX_CONNECTIONS",
             "--max-connections", 1000, 1, 1_000_000, "maximum concurrent WebSocket connections on this node");
@@ -31,13 +31,18 @@ public record WebSocketConfig(int maxConnections, int maxMessageBytes, int maxSu
             "WEBSOCKET_INBOUND_ABUSE_WINDOW_MS", "--inbound-abuse-window-ms", 10_000, 100, 3_600_000,
             "window in which WEBSOCKET_INBOUND_ABUSE_REJECTIONS rate-limited messages count as abuse, in milliseconds");
 
+    public static final Setting<Boolean> PERMESSAGE_DEFLATE = Setting.bool("WEBSOCKET_PERMESSAGE_DEFLATE",
+            "--permessage-deflate", true, "accept permessage-deflate when a client offers it (frames under the"
+                    + " compression threshold stay uncompressed)");
+
     public static final List<Setting<?>> SETTINGS = List.of(MAX_CONNECTIONS, MAX_MESSAGE_BYTES, MAX_SUBSCRIPTIONS,
             PING_INTERVAL_MS, RESUME_MAX_EVENTS, INBOUND_RATE, INBOUND_BURST, INBOUND_ABUSE_REJECTIONS,
-            INBOUND_ABUSE_WINDOW_MS);
+            INBOUND_ABUSE_WINDOW_MS, PERMESSAGE_DEFLATE);
 
     static WebSocketConfig from(SettingValues v) {
         return new WebSocketConfig(v.get(MAX_CONNECTIONS), v.get(MAX_MESSAGE_BYTES), v.get(MAX_SUBSCRIPTIONS),
                 Duration.ofMillis(v.get(PING_INTERVAL_MS)), v.get(RESUME_MAX_EVENTS), v.get(INBOUND_RATE),
-                v.get(INBOUND_BURST), v.get(INBOUND_ABUSE_REJECTIONS), Duration.ofMillis(v.get(INBOUND_ABUSE_WINDOW_MS)));
+                v.get(INBOUND_BURST), v.get(INBOUND_ABUSE_REJECTIONS), Duration.ofMillis(v.get(INBOUND_ABUSE_WINDOW_MS)),
+                v.get(PERMESSAGE_DEFLATE));
     }
 }

@@ -9,8 +9,10 @@ package io.projectindex.hub.server.delivery;
  * @param events        events in the frame: 0 for a reply, 1 for an envelope, more for a batch
  * @param jsonBytes     size of the JSON before compression
  * @param enqueuedNanos when the oldest content of the frame was offered (hub clock {@code nanoTime})
+ * @param first         the first event of the frame (null for a reply), for delivery-latency metrics
  */
-public record OutboundFrame(byte[] bytes, boolean binary, Kind kind, int events, int jsonBytes, long enqueuedNanos) {
+public record OutboundFrame(byte[] bytes, boolean binary, Kind kind, int events, int jsonBytes, long enqueuedNanos,
+                            io.projectindex.hub.server.stream.StoredEvent first) {
 
     /** What a frame carries. */
     public enum Kind {

@@ -152,7 +152,7 @@ public final class OutboundQueue {
         long now = clock.nanoTime();
         if (directEmpty() && !sink.writeQueueFull()) {
             stats.controlSent++;
-            write(new OutboundFrame(json, false, OutboundFrame.Kind.CONTROL, 0, json.length, now));
+            write(new OutboundFrame(json, false, OutboundFrame.Kind.CONTROL, 0, json.length, now, null));
             return Offer.SENT;
         }
         return enqueueDirect(new Direct(json, null, now));
@@ -166,7 +166,7 @@ public final class OutboundQueue {
         long now = clock.nanoTime();
         byte[] json = event.frame(true);
         if (directEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now) {
-            writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now);
+            writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), 1, now, now, event);
             return Offer.SENT;
         }
         return enqueueDirect(new Direct(json, event, now));
@@ -324,12 +324,13 @@ public final class OutboundQueue {
             pollDirect();
             stats.controlSent++;
             write(new OutboundFrame(head.json, false, OutboundFrame.Kind.CONTROL, 0, head.json.length,
-                    head.enqueuedNanos));
+                    head.enqueuedNanos, null));
             return true;
         }
         if (!policy.batch()) {
             pollDirect();
-            writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now);
+            writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now,
+                    head.replayed);
             return true;
         }
         int n = 0;
@@ -351,16 +352,18 @@ public final class OutboundQueue {
         }
         if (n == 1) {
             pollDirect();
-            writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now);
+            writeEvents(OutboundFrame.Kind.REPLAY, head.json, compressOrNull(head.json), 1, head.enqueuedNanos, now,
+                    head.replayed);
             return true;
         }
         List<byte[]> envelopes = new ArrayList<>(n);
         long oldest = head.enqueuedNanos;
+        StoredEvent firstReplayed = head.replayed;
         for (int i = 0; i < n; i++) {
             envelopes.add(pollDirect().json);
         }
         byte[] json = EventCodec.batch(envelopes, clock.now());
-        writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), n, oldest, now);
+        writeEvents(OutboundFrame.Kind.REPLAY, json, compressOrNull(json), n, oldest, now, firstReplayed);
         return true;
     }
 
@@ -405,7 +408,7 @@ public final class OutboundQueue {
             writeLive(first.event, first.frame, first.enqueuedNanos, now);
         } else {
             byte[] json = EventCodec.batch(envelopes, clock.now());
-            writeEvents(OutboundFrame.Kind.LIVE, json, compressOrNull(json), n, first.enqueuedNanos, now);
+            writeEvents(OutboundFrame.Kind.LIVE, json, compressOrNull(json), n, first.enqueuedNanos, now, first.event);
         }
         return true;
     }
@@ -427,11 +430,11 @@ public final class OutboundQueue {
     private void writeLive(StoredEvent event, byte[] json, long enqueuedNanos, long now) {
         noteWritten(event);
         byte[] gz = compression == null ? null : compression.compressedLiveFrame(event);
-        writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now);
+        writeEvents(OutboundFrame.Kind.LIVE, json, gz, 1, enqueuedNanos, now, event);
     }
 
     private void writeEvents(OutboundFrame.Kind kind, byte[] json, byte[] gzOrNull, int events, long enqueuedNanos,
-                             long now) {
+                             long now, StoredEvent first) {
         if (kind == OutboundFrame.Kind.LIVE) {
             stats.eventsSent += events;
         } else {
@@ -447,7 +450,7 @@ public final class OutboundQueue {
         eventFrameWritten = true;
         lastEventFrameNanos = now;
         write(new OutboundFrame(gzOrNull != null ? gzOrNull : json, gzOrNull != null, kind, events, json.length,
-                enqueuedNanos));
+                enqueuedNanos, first));
     }
 
     private void write(OutboundFrame frame) {

@@ -57,6 +57,7 @@ public final class HubMetrics implements AutoCloseable {
     private final Map<EventType, Timer> processingDuration = new EnumMap<>(EventType.class);
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final LongAdder queueSize = new LongAdder();
+    private volatile java.util.function.LongSupplier boundQueue;
     private final AtomicLong healthScoreBits = new AtomicLong(Double.doubleToLongBits(Double.NaN));
     private final Timer connectionDuration;
     private final Counter connectionsOpened;
@@ -112,7 +113,7 @@ public final class HubMetrics implements AutoCloseable {
         }
         Gauge.builder(PREFIX + "active_connections", activeConnections, AtomicInteger::get)
                 .description("Open WebSocket connections on this node").register(registry);
-        Gauge.builder(PREFIX + "queue_size", queueSize, LongAdder::sum)
+        Gauge.builder(PREFIX + "queue_size", this, HubMetrics::queueSize)
                 .description("Events waiting in outbound connection queues on this node").register(registry);
         Gauge.builder(PREFIX + "health_score", healthScoreBits, b -> Double.longBitsToDouble(b.get()))
                 .description("Overall health from the last health check: 1 healthy, 0.5 degraded, 0 unhealthy, NaN not yet checked")
@@ -249,7 +250,13 @@ public final class HubMetrics implements AutoCloseable {
     }
 
     public long queueSize() {
-        return queueSize.sum();
+        java.util.function.LongSupplier bound = boundQueue;
+        return bound != null ? bound.getAsLong() : queueSize.sum();
+    }
+
+    /** Reads the queue size from {@code source} (the node's outbound budget) instead of deltas. */
+    public void bindQueueSize(java.util.function.LongSupplier source) {
+        this.boundQueue = source;
     }
 
     public DistributionSummary batchSize() {
@@ -332,7 +339,7 @@ public final class HubMetrics implements AutoCloseable {
         }
         return new MonitorSnapshot(sum(published), publishFailures.total(), sum(delivered), deliveries, deliveryMillis,
                 errors.total(), messagesReceived.total(), (long) connectionsOpened.count(), rejected.total(),
-                activeConnections.get(), Math.max(0, queueSize.sum()), MemoryStatus.read().usedBytes());
+                activeConnections.get(), Math.max(0, queueSize()), MemoryStatus.read().usedBytes());
     }
 
     /**
@@ -367,7 +374,7 @@ public final class HubMetrics implements AutoCloseable {
         json.put("rate_limit_violations", rateLimited.counts());
         json.put("replays", replays.counts());
         json.put("resumes", resumes.counts());
-        json.put("queue_size", Math.max(0, queueSize.sum()));
+        json.put("queue_size", Math.max(0, queueSize()));
         json.put("batch_size", Map.of("count", batchSize.count(), "mean", batchSize.mean()));
         json.put("compression_ratio", Map.of("count", compressionRatio.count(), "mean", compressionRatio.mean()));
         json.put("errors", errors.counts());

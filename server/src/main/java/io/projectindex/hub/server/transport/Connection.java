@@ -28,8 +28,11 @@ import io.projectindex.hub.protocol.filter.FilterSpec;
 import io.projectindex.hub.server.HubServices;
 import io.projectindex.hub.server.auth.Principal;
 import io.projectindex.hub.server.config.WebSocketConfig;
-import io.projectindex.hub.server.delivery.HealthScore;
-import io.projectindex.hub.server.delivery.Outbound;
+import io.projectindex.hub.server.delivery.DeliveryPolicy;
+import io.projectindex.hub.server.delivery.DeliveryStats;
+import io.projectindex.hub.server.delivery.InboundLimiter;
+import io.projectindex.hub.server.delivery.OutboundFrame;
+import io.projectindex.hub.server.delivery.OutboundQueue;
 import io.projectindex.hub.server.filter.CompiledRule;
 import io.projectindex.hub.server.filter.EventFacts;
 import io.projectindex.hub.server.filter.FilterCounts;
@@ -48,6 +51,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.http.ServerWebSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,10 +65,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One WebSocket connection: decodes client messages, answers each with exactly one reply, keeps
- * the connection's subscriptions, and writes events through its {@link Outbound}.
+ * the connection's subscriptions, and writes events through its {@link OutboundQueue}.
  *
  * <p>Design note. Confined to the event loop of its {@link Shard}; every field is touched only
  * there. Replies go out in request order: while a request waits on history (subscribe with a
@@ -74,9 +79,11 @@ import java.util.UUID;
  * held live events merged by offset without duplicates — so there is no gap and no duplicate at
  * the seam. The connection fails through one idempotent {@link #close(CloseCode, String)}.
  */
-public final class Connection implements Subscriber, Outbound.Sink {
+public final class Connection implements Subscriber, OutboundQueue.Sink {
     private static final Logger log = LoggerFactory.getLogger(Connection.class);
     private static final int MAX_INBOX = 64;
+    /** Longest a graceful shutdown waits for a connection's queued frames to be written. */
+    private static final long SHUTDOWN_FLUSH_MILLIS = 2000;
     private static final Buffer PING_PAYLOAD = Buffer.buffer("hub");
 
     private final ServerWebSocket ws;
@@ -92,7 +99,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
     private final Instant connectedAt;
     private final long connectedNanos;
     private final SubscriptionSet subscriptions = new SubscriptionSet();
-    private final Outbound outbound;
+    private final OutboundQueue outbound;
+    private final InboundLimiter inbound;
 
     private ArrayDeque<String> inbox;
     private boolean busy;
@@ -137,8 +145,10 @@ public final class Connection implements Subscriber, Outbound.Sink {
         this.id = id;
         this.connectedAt = services.clock().now();
         this.connectedNanos = services.clock().nanoTime();
-        this.outbound = new Outbound(this, services.clock(), services.config().delivery().connectionQueueEvents(),
-                services.config().delivery().connectionQueueBytes());
+        this.outbound = new OutboundQueue(this, services.clock(),
+                DeliveryPolicy.of(services.config().delivery(), options.batch(), options.gzip()), services.queueBudget(),
+                connectedNanos);
+        this.inbound = InboundLimiter.of(limits, services.clock());
     }
 
     public String id() {
@@ -199,6 +209,9 @@ public final class Connection implements Subscriber, Outbound.Sink {
             tooLarge();
             return;
         }
+        if (!admitted()) {
+            return;
+        }
         if (busy) {
             if (inbox == null) {
                 inbox = new ArrayDeque<>();
@@ -255,11 +268,33 @@ public final class Connection implements Subscriber, Outbound.Sink {
         }
     }
 
+    /** The inbound rate limit: false (after replying RATE_LIMITED, maybe closing 4029) when the message is refused. */
+    private boolean admitted() {
+        InboundLimiter.Decision d = inbound.onMessage();
+        if (d.verdict() == InboundLimiter.Verdict.ACCEPT) {
+            return true;
+        }
+        services.metrics().rateLimitViolations("inbound").increment();
+        services.metrics().messageReceived("rate_limited");
+        long retry = Math.max(1, d.retryAfterMillis());
+        replyError(new ProtocolException(ErrorCode.RATE_LIMITED,
+                "too many messages: at most " + limits.inboundMessagesPerSecond() + " per second (burst "
+                        + limits.inboundBurst() + "); this one was not processed", Map.of("retry_after_ms", retry)));
+        if (d.verdict() == InboundLimiter.Verdict.CLOSE) {
+            log.warn("connection {}: sustained inbound rate-limit abuse, closing with 4029", id);
+            close(CloseCode.LIMIT_REACHED, "repeated rate-limit abuse");
+        }
+        return false;
+    }
+
     private void onBinary() {
         if (closing) {
             return;
         }
         messagesReceived++;
+        if (!admitted()) {
+            return;
+        }
         services.metrics().messageReceived("invalid");
         replyError(new ProtocolException(ErrorCode.INVALID_MESSAGE,
                 "binary frames are not accepted; send each message as a JSON text frame"));
@@ -441,11 +476,13 @@ public final class Connection implements Subscriber, Outbound.Sink {
                         "'" + m.subscriptionId() + "' is not a subscription of this connection");
             }
             shard.unsubscribe(this, s);
+            outbound.withdrawLive(e -> !subscriptions.matches(e));
             reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(List.of(s.id()), null, null),
                     m.correlationId());
             return;
         }
         List<String> affected = shard.narrow(this, m.projectId(), m.eventTypes());
+        outbound.withdrawLive(e -> !subscriptions.matches(e));
         reply(ServerMessage.SUBSCRIPTION_ACK, SubscriptionAck.unsubscribed(affected, m.projectId(),
                 m.eventTypes().isEmpty() ? null : List.copyOf(m.eventTypes())), m.correlationId());
     }
@@ -529,17 +566,32 @@ public final class Connection implements Subscriber, Outbound.Sink {
         s.put("connected_at", Timestamps.format(connectedAt));
         s.put("uptime_seconds", ageNanos() / 1_000_000_000L);
         s.put("subscriptions", subscriptions.all().stream().map(Subscription::id).toList());
+        DeliveryStats d = outbound.stats();
         s.put("messages_received", messagesReceived);
-        s.put("messages_sent", outbound.controlSent());
+        s.put("messages_rate_limited", inbound.rejected());
+        s.put("messages_sent", d.controlSent());
         s.put("errors_sent", errorsSent);
-        s.put("events_delivered", outbound.eventsSent());
-        s.put("events_replayed", outbound.replaySent());
+        s.put("events_delivered", d.eventsSent());
+        s.put("events_replayed", d.replaySent());
         s.put("events_filtered", filtered.total());
         s.put("events_filtered_by_reason", filtered.byReason());
-        s.put("bytes_sent", outbound.bytesSent());
-        s.put("queue", Map.of("frames", outbound.queuedFrames(), "live_events", outbound.queuedLiveEvents(),
-                "live_bytes", outbound.queuedLiveBytes()));
-        s.put("average_write_latency_ms", outbound.averageLatencyMillis());
+        s.put("events_conflated", d.conflated());
+        s.put("events_rate_limited", d.rateLimitedEvents());
+        s.put("frames_sent", d.framesSent());
+        s.put("batches_sent", d.batchesSent());
+        s.put("compressed_frames", d.compressedFrames());
+        s.put("compression_saved_bytes", d.compressionSavedBytes());
+        s.put("bytes_sent", d.bytesSent());
+        Map<String, Object> queue = new LinkedHashMap<>();
+        queue.put("frames", outbound.queuedFrames());
+        queue.put("live_events", outbound.queuedLiveEvents());
+        queue.put("live_bytes", outbound.queuedLiveBytes());
+        queue.put("replay_events", outbound.queuedReplayEvents());
+        queue.put("replay_bytes", outbound.queuedReplayBytes());
+        queue.put("rate_limited", outbound.rateLimited());
+        s.put("queue", queue);
+        s.put("average_write_latency_ms", outbound.healthInputs().averageLatencyMillis());
+        s.put("rate_limit_violations", outbound.healthInputs().violations());
         s.put("connection_health", health());
         return s;
     }
@@ -561,8 +613,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
             subs.add(m);
         }
         d.put("subscriptions", subs);
-        d.put("events_delivered", outbound.eventsSent());
-        d.put("events_replayed", outbound.replaySent());
+        d.put("events_delivered", outbound.stats().eventsSent());
+        d.put("events_replayed", outbound.stats().replaySent());
         d.put("events_filtered", filtered.total());
         d.put("messages_received", messagesReceived);
         d.put("queued_frames", outbound.queuedFrames());
@@ -579,12 +631,13 @@ public final class Connection implements Subscriber, Outbound.Sink {
         q.put("queued_frames", outbound.queuedFrames());
         q.put("queued_live_events", outbound.queuedLiveEvents());
         q.put("queued_live_bytes", outbound.queuedLiveBytes());
+        q.put("queued_replay_events", outbound.queuedReplayEvents());
+        q.put("rate_limited", outbound.rateLimited());
         return q;
     }
 
     public double health() {
-        return HealthScore.of(outbound.eventsSent() + outbound.replaySent() + outbound.controlSent(),
-                outbound.writesFailed(), outbound.averageLatencyMillis(), 0, ageNanos() / 3.6e12);
+        return outbound.health();
     }
 
     private long ageNanos() {
@@ -602,7 +655,7 @@ public final class Connection implements Subscriber, Outbound.Sink {
         if (h != null && h.projectId.equals(event.projectId())) {
             h.events.add(new Held(event, facts, global));
             if (h.events.size() > services.config().delivery().connectionQueueEvents()) {
-                overflow(h.events.size() + " live events held while the subscription was positioned");
+                closeSlowConsumer(h.events.size() + " live events held while the subscription was positioned");
             }
             return;
         }
@@ -611,12 +664,20 @@ public final class Connection implements Subscriber, Outbound.Sink {
 
     private void sendLive(StoredEvent e) {
         services.metrics().delivered(e.type()).increment();
-        outbound.offerEvent(e, false);
+        OutboundQueue.Offer offer = outbound.offerLive(e);
+        if (offer == OutboundQueue.Offer.RATE_LIMITED) {
+            services.metrics().rateLimitViolations("outbound").increment();
+            log.info("connection {}: outbound rate limit reached ({} events, {}/s); live events wait and progress"
+                    + " is conflated", id, services.config().delivery().rateLimitTokens(),
+                    services.config().delivery().rateLimitRefillPerSecond());
+        } else if (offer == OutboundQueue.Offer.CONFLATED) {
+            services.metrics().filtered("conflated").increment();
+        }
     }
 
     private void sendReplayed(StoredEvent e) {
         services.metrics().replayed(e.type()).increment();
-        outbound.offerEvent(e, true);
+        outbound.offerReplay(e);
     }
 
     private void reply(String type, Object data, String correlationId) {
@@ -652,29 +713,48 @@ public final class Connection implements Subscriber, Outbound.Sink {
     }
 
     @Override
-    public void onDrain(Runnable onDrain) {
+    public void requestDrain() {
         ws.drainHandler(v -> {
             ws.drainHandler(null);
-            onDrain.run();
+            outbound.onDrain();
         });
     }
 
     @Override
-    public void write(byte[] frame, boolean binary, boolean event, long enqueuedNanos) {
+    public void requestTimer(long delayNanos) {
+        long ms = Math.max(1, (delayNanos + 999_999) / 1_000_000);
+        context.owner().setTimer(ms, id -> outbound.onTimer());
+    }
+
+    @Override
+    public void write(OutboundFrame frame) {
         if (ws.isClosed()) {
+            outbound.onWritten(frame, false);
             return;
         }
-        Future<Void> f = ws.writeFrame(binary ? Frames.binary(frame) : Frames.text(frame));
+        if (frame.batch()) {
+            services.metrics().batchSize().record(frame.events());
+        }
+        if (frame.binary()) {
+            services.metrics().compressionRatio().record((double) frame.bytes().length / frame.jsonBytes());
+        }
+        Future<Void> f = ws.writeFrame(frame.binary() ? Frames.binary(frame.bytes()) : Frames.text(frame.bytes()));
         f.onComplete(ar -> {
+            outbound.onWritten(frame, ar.succeeded());
             services.metrics().messagesSent(ar.succeeded() ? "sent" : "failed").increment();
-            if (event) {
-                outbound.written(ar.succeeded(), enqueuedNanos);
+            StoredEvent first = frame.first();
+            if (ar.succeeded() && first != null && frame.kind() == OutboundFrame.Kind.LIVE) {
+                long millis = Math.max(0, services.clock().millis() - first.timestamp().toEpochMilli());
+                Timer timer = services.metrics().deliveryDuration(first.type());
+                for (int i = 0; i < frame.events(); i++) {
+                    timer.record(millis, TimeUnit.MILLISECONDS);
+                }
             }
         });
     }
 
     @Override
-    public void overflow(String detail) {
+    public void closeSlowConsumer(String detail) {
         log.warn("connection {}: slow consumer, closing with 4008: {}", id, detail);
         services.metrics().error("slow_consumer", "delivery");
         close(CloseCode.SLOW_CONSUMER, CloseCode.SLOW_CONSUMER.reason());
@@ -703,8 +783,19 @@ public final class Connection implements Subscriber, Outbound.Sink {
             return;
         }
         reply(ServerMessage.NOTICE, new Notice(Notice.SHUTDOWN, "server shutting down; reconnect and resume", 1000L), null);
-        outbound.flush();
-        close(CloseCode.GOING_AWAY, CloseCode.GOING_AWAY.reason());
+        closeWhenFlushed(SHUTDOWN_FLUSH_MILLIS);
+    }
+
+    /** Closes with 1001 once everything queued (the notice last) is written, or after {@code millisLeft}. */
+    private void closeWhenFlushed(long millisLeft) {
+        if (closing) {
+            return;
+        }
+        if (outbound.queuedFrames() == 0 || millisLeft <= 0) {
+            close(CloseCode.GOING_AWAY, CloseCode.GOING_AWAY.reason());
+        } else {
+            context.owner().setTimer(20, id -> closeWhenFlushed(millisLeft - 20));
+        }
     }
 
     /** The one way this side ends the connection; idempotent. */
@@ -734,8 +825,8 @@ public final class Connection implements Subscriber, Outbound.Sink {
         String reason = initiatedHere ? closeReason : ws.closeReason() == null ? "closed by client" : ws.closeReason();
         services.metrics().connectionClosed(open, code);
         log.info("connection {} closed: code={} reason=\"{}\" by={} duration={}ms delivered={} replayed={} received={}",
-                id, code, reason, initiatedHere ? "server" : "client", open.toMillis(), outbound.eventsSent(),
-                outbound.replaySent(), messagesReceived);
+                id, code, reason, initiatedHere ? "server" : "client", open.toMillis(), outbound.stats().eventsSent(),
+                outbound.stats().replaySent(), messagesReceived);
     }
 
     boolean isOpen() {

@@ -46,7 +46,7 @@ public final class HttpVerticle extends VerticleBase {
                 .setPort(port)
                 .setMaxWebSocketFrameSize(readLimit)
                 .setMaxWebSocketMessageSize(readLimit)
-                .setPerMessageWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(services.config().websocket().perMessageDeflate())
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setAcceptBacklog(4096)
                 .setTcpNoDelay(true)
@@ -59,6 +59,10 @@ public final class HttpVerticle extends VerticleBase {
             }
         });
         server = vertx.createHttpServer(options).requestHandler(router);
+        if (services.config().websocket().perMessageDeflate()) {
+            int threshold = services.config().delivery().compressionThreshold();
+            server.connectionHandler(connection -> PerMessageDeflate.install(connection, threshold));
+        }
         return server.listen();
     }
 
