@@ -60,6 +60,8 @@ class LoadTestCommandIT {
             assertThat(r.at("/delivery/expected").asLong()).isEqualTo(1000);
             assertThat(r.at("/delivery/delivered").asLong()).isEqualTo(1000);
             assertThat(r.at("/delivery/unreadable_frames").asLong()).isZero();
+            assertThat(r.at("/delivery/gzip_frames").asLong()).as("padded events are above the 256-byte threshold")
+                    .isPositive();
             assertThat(r.at("/latency/count").asLong()).isEqualTo(1000);
             assertThat(r.path("server").isNull()).as("no pid given: the hub is not measured").isTrue();
         }
