@@ -120,6 +120,7 @@ public final class LoadTest {
         EventPublisher publisher = null;
         ProcessSample windowStart = null;
         ProcessSample selfStart = ProcessSample.read(ProcessHandle.current().pid());
+        MachineSample machineStart = MachineSample.read();
         long deliveredAtWindowStart = 0;
         long windowStartNanos = System.nanoTime();
         double drainSeconds = 0;
@@ -137,6 +138,7 @@ public final class LoadTest {
             windowStartNanos = System.nanoTime();
             windowStart = server();
             selfStart = ProcessSample.read(ProcessHandle.current().pid());
+            machineStart = MachineSample.read();
             deliveredAtWindowStart = counters.delivered.sum();
             EventPublisher pub = publisher;
             long publishBound = plan.duration().toNanos() + (long) (PUBLISH_GRACE_SECONDS * 1e9);
@@ -155,6 +157,7 @@ public final class LoadTest {
         long windowEndNanos = System.nanoTime();
         ProcessSample serverEnd = server();
         ProcessSample selfEnd = ProcessSample.read(ProcessHandle.current().pid());
+        MachineSample machineEnd = MachineSample.read();
         long deliveredInWindow = counters.delivered.sum() - deliveredAtWindowStart;
         String loadAfter = loadAverage();
 
@@ -188,9 +191,10 @@ public final class LoadTest {
                 serverCommand(), hub == null ? Map.of() : new LinkedHashMap<>(hub.settings()),
                 ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.getRuntime().availableProcessors(),
                 loadBefore, loadAfter);
+        LoadTestReport.Machine machine = machine(machineStart, machineEnd, server, self);
         checkWarnings(delivery, publishing, fleet);
         return new LoadTestReport(startedAt, setup, fleet, publishing, delivery, LatencySummary.of(books.latency),
-                server, self, warnings);
+                server, self, machine, warnings);
     }
 
     /** Per-connection books gathered on the loops. */
@@ -329,10 +333,24 @@ public final class LoadTest {
         Double idleCpu = plan.hold().isZero() ? null : percent(subscribed, idle);
         Double per100 = round((idle.rssBytes() - before.rssBytes()) * 100.0 / plan.connections(), 0);
         Double cpu = windowStart == null ? null : round(end.cpuSeconds() - windowStart.cpuSeconds(), 2);
+        Double system = windowStart == null ? null : round(end.systemSeconds() - windowStart.systemSeconds(), 2);
         Double cpuPercent = windowStart == null ? null : percent(windowStart, end);
         Double perCpu = cpu == null || cpu == 0 ? null : round(deliveredInWindow / cpu, 0);
         return new LoadTestReport.Server(serverPid, before.rssBytes(), idle.rssBytes(), end.rssBytes(), per100, idleCpu,
-                cpu, cpuPercent, perCpu);
+                cpu, system, cpuPercent, perCpu);
+    }
+
+    private LoadTestReport.Machine machine(MachineSample start, MachineSample end, LoadTestReport.Server server,
+                                           LoadTestReport.Process self) {
+        double wall = (end.atNanos() - start.atNanos()) / 1e9;
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (wall <= 0) {
+            return new LoadTestReport.Machine(cores, 0, null);
+        }
+        double busy = end.busySeconds() - start.busySeconds();
+        Double other = server == null || server.cpuSeconds() == null ? null
+                : round(100.0 * Math.max(0, busy - server.cpuSeconds() - self.cpuSeconds()) / wall, 1);
+        return new LoadTestReport.Machine(cores, round(100.0 * busy / wall, 1), other);
     }
 
     private static double percent(ProcessSample from, ProcessSample to) {

@@ -9,7 +9,8 @@ import java.util.Map;
  * {@code --server-pid}).
  */
 public record LoadTestReport(String startedAt, Setup setup, Fleet fleet, Publishing publishing, Delivery delivery,
-                             LatencySummary latency, Server server, Process loadGenerator, List<String> warnings) {
+                             LatencySummary latency, Server server, Process loadGenerator, Machine machine,
+                             List<String> warnings) {
 
     public LoadTestReport {
         warnings = List.copyOf(warnings);
@@ -53,10 +54,21 @@ public record LoadTestReport(String startedAt, Setup setup, Fleet fleet, Publish
                            double deliveriesPerSecond, double drainSeconds, boolean drained) {
     }
 
-    /** The hub process. Bytes are RSS; "before" is before the first connection, "idle" after all subscribed and the hold. */
+    /**
+     * The hub process. Bytes are RSS; "before" is before the first connection, "idle" after all
+     * subscribed and the hold. CPU covers the measured window; {@code cpuSystemSeconds} is its kernel part.
+     */
     public record Server(long pid, Long rssBeforeBytes, Long rssIdleBytes, Long rssAfterBytes,
-                         Double rssPer100ConnectionsBytes, Double idleCpuPercent, Double cpuSeconds, Double cpuPercent,
-                         Double deliveriesPerCpuSecond) {
+                         Double rssPer100ConnectionsBytes, Double idleCpuPercent, Double cpuSeconds,
+                         Double cpuSystemSeconds, Double cpuPercent, Double deliveriesPerCpuSecond) {
+    }
+
+    /**
+     * The whole machine over the measured window, in percent of one core (so up to 100 x cores):
+     * {@code otherCpuPercent} is what neither the hub nor the load generator used — other processes
+     * and the kernel's own work; null when the hub's pid is unknown.
+     */
+    public record Machine(int cores, double busyCpuPercent, Double otherCpuPercent) {
     }
 
     /** A process's CPU over the measured window, and its RSS at the end. */

@@ -10,16 +10,18 @@ import java.nio.file.Path;
  * {@code VmRSS} of {@code /proc/<pid>/status}.
  *
  * @param cpuSeconds user + system CPU time consumed since the process started
+ * @param systemSeconds the system (kernel) part of it: socket writes and reads show up here
  * @param rssBytes resident set size
  * @param atNanos {@code System.nanoTime()} when read
  */
-public record ProcessSample(double cpuSeconds, long rssBytes, long atNanos) {
+public record ProcessSample(double cpuSeconds, double systemSeconds, long rssBytes, long atNanos) {
     /** {@code sysconf(_SC_CLK_TCK)}: 100 on every mainstream Linux build (x86-64 and arm64). */
     public static final int DEFAULT_CLOCK_TICKS_PER_SECOND = 100;
 
     public ProcessSample {
-        if (cpuSeconds < 0 || rssBytes < 0) {
-            throw new IllegalArgumentException("cpu and rss must be >= 0, were " + cpuSeconds + " s and " + rssBytes + " B");
+        if (cpuSeconds < 0 || systemSeconds < 0 || systemSeconds > cpuSeconds || rssBytes < 0) {
+            throw new IllegalArgumentException("cpu, system cpu and rss must be >= 0 (system <= cpu), were " + cpuSeconds
+                    + " s, " + systemSeconds + " s and " + rssBytes + " B");
         }
     }
 
@@ -29,19 +31,21 @@ public record ProcessSample(double cpuSeconds, long rssBytes, long atNanos) {
             long now = System.nanoTime();
             String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
             String status = Files.readString(Path.of("/proc", Long.toString(pid), "status"));
-            return new ProcessSample(cpuTicks(stat) / (double) DEFAULT_CLOCK_TICKS_PER_SECOND, rssKilobytes(status) * 1024,
-                    now);
+            long[] ticks = cpuTicks(stat);
+            double perSecond = DEFAULT_CLOCK_TICKS_PER_SECOND;
+            return new ProcessSample((ticks[0] + ticks[1]) / perSecond, ticks[1] / perSecond,
+                    rssKilobytes(status) * 1024, now);
         } catch (IOException e) {
             throw new IllegalStateException("cannot read /proc/" + pid + " (process gone, or not Linux): " + e, e);
         }
     }
 
     /**
-     * utime + stime from a {@code /proc/<pid>/stat} line. The command name (field 2) is in
+     * {@code {utime, stime}} from a {@code /proc/<pid>/stat} line. The command name (field 2) is in
      * parentheses and may itself contain spaces and parentheses, so fields are counted after the
      * last {@code ')'}.
      */
-    static long cpuTicks(String stat) {
+    static long[] cpuTicks(String stat) {
         int close = stat.lastIndexOf(')');
         if (close < 0) {
             throw new IllegalArgumentException("not a /proc/<pid>/stat line: " + abbreviate(stat));
@@ -51,7 +55,7 @@ public record ProcessSample(double cpuSeconds, long rssBytes, long atNanos) {
         if (f.length < 13) {
             throw new IllegalArgumentException("too few fields in /proc/<pid>/stat: " + abbreviate(stat));
         }
-        return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
     }
 
     /** VmRSS in kB from a {@code /proc/<pid>/status} text. */

@@ -43,6 +43,10 @@ public final class ReportTable {
         LoadTestReport.Process g = r.loadGenerator();
         line(b, "generator", String.format(Locale.ROOT, "%s s CPU in the window (%s %%), RSS %s MB", num(g.cpuSeconds()),
                 num(g.cpuPercent()), mb(g.rssBytes())));
+        LoadTestReport.Machine m = r.machine();
+        line(b, "machine", String.format(Locale.ROOT, "%s %% busy of %d00 %% (%d cores) in the window; other processes %s",
+                num(m.busyCpuPercent()), m.cores(), m.cores(), m.otherCpuPercent() == null ? "n/a"
+                        : num(m.otherCpuPercent()) + " %"));
         line(b, "result", r.allDelivered() ? "ALL DELIVERED (every expected event exactly once, in order)" : "INCOMPLETE");
         for (String w : r.warnings()) {
             line(b, "warning", w);
@@ -75,8 +79,8 @@ public final class ReportTable {
             line(b, "hub process", "not measured (give --server-pid with --target)");
         } else {
             line(b, "hub CPU", sv.cpuSeconds() == null ? "n/a" : String.format(Locale.ROOT,
-                    "%s s in the window (%s %% of one core); %s deliveries per CPU-second", num(sv.cpuSeconds()),
-                    num(sv.cpuPercent()), sv.deliveriesPerCpuSecond() == null ? "n/a" : num(sv.deliveriesPerCpuSecond())));
+                    "%s s in the window (%s s kernel; %s %% of one core); %s deliveries per CPU-second",
+                    num(sv.cpuSeconds()), num(sv.cpuSystemSeconds()), num(sv.cpuPercent()), sv.deliveriesPerCpuSecond() == null ? "n/a" : num(sv.deliveriesPerCpuSecond())));
             if (sv.idleCpuPercent() != null) {
                 line(b, "hub idle CPU", num(sv.idleCpuPercent()) + " % of one core while holding the idle fleet");
             }
