@@ -43,13 +43,16 @@ final class LoadTestCommand implements Callable<Integer> {
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--target", paramLabel = "<url>", description = "A running hub on a loopback address, e.g. http://127.0.0.1:8000.")
+    @Option(names = "--target", paramLabel = "<url>",
+            description = "A running hub on a loopback address, e.g. http://127.0.0.1:8000.")
     URI target;
 
-    @Option(names = "--start", description = "Start the hub as a separate JVM (java <server-jvm-flags> -jar <hub-jar> serve).")
+    @Option(names = "--start",
+            description = "Start the hub as a separate JVM (java <server-jvm-flags> -jar <hub-jar> serve).")
     boolean start;
 
-    @Option(names = "--server-pid", paramLabel = "<pid>", description = "With --target: the hub's pid, to read its CPU and RSS.")
+    @Option(names = "--server-pid", paramLabel = "<pid>",
+            description = "With --target: the hub's pid, to read its CPU and RSS.")
     Long serverPid;
 
     @Option(names = "--server-jvm-flags", paramLabel = "<flags>", defaultValue = "",
@@ -57,22 +60,28 @@ final class LoadTestCommand implements Callable<Integer> {
     String serverJvmFlags;
 
     @Option(names = "--hub-setting", paramLabel = "<ENV=value>",
-            description = "With --start: a hub setting by its environment name, e.g. WEBSOCKET_RATE_LIMIT_TOKENS=0 (repeatable).")
+            description = {"With --start: a hub setting by its environment name,",
+                    "e.g. WEBSOCKET_RATE_LIMIT_TOKENS=0 (repeatable)."})
     Map<String, String> hubSettings = new LinkedHashMap<>();
 
-    @Option(names = "--hub-jar", paramLabel = "<file>", description = "With --start: the hub jar (default: the jar this runs from, else cli/target/hub.jar).")
+    @Option(names = "--hub-jar", paramLabel = "<file>",
+            description = "With --start: the hub jar (default: the jar this runs from, else cli/target/hub.jar).")
     Path hubJar;
 
-    @Option(names = "--connections", defaultValue = "100", description = "WebSocket connections to open (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connections", defaultValue = "100",
+            description = "WebSocket connections to open (default: ${DEFAULT-VALUE}).")
     int connections;
 
-    @Option(names = "--projects", defaultValue = "1", description = "Projects; connection i subscribes to project i mod K (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--projects", defaultValue = "1",
+            description = "Projects; connection i subscribes to project i mod K (default: ${DEFAULT-VALUE}).")
     int projects;
 
-    @Option(names = "--rate", defaultValue = "100", description = "Events published per second across the projects; 0 = idle fleet (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--rate", defaultValue = "100",
+            description = "Events per second across the projects; 0 = idle fleet (default: ${DEFAULT-VALUE}).")
     double rate;
 
-    @Option(names = "--publish-batch", defaultValue = "1", description = "Events per publish request (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publish-batch", defaultValue = "1",
+            description = "Events per publish request (default: ${DEFAULT-VALUE}).")
     int publishBatch;
 
     @Option(names = "--duration", defaultValue = "10s", converter = HubConnectionOptions.DurationConverter.class,
@@ -80,37 +89,46 @@ final class LoadTestCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--warmup", defaultValue = "0s", converter = HubConnectionOptions.DurationConverter.class,
-            description = "Publishing before the measured window, left out of latency and CPU figures (default: ${DEFAULT-VALUE}).")
+            description = {"Publishing before the measured window, left out of latency and CPU figures",
+                    "(default: ${DEFAULT-VALUE})."})
     Duration warmup;
 
-    @Option(names = "--max-events", defaultValue = "1000000000", description = "Most events to publish (default: rate x time).")
+    @Option(names = "--max-events", defaultValue = "1000000000",
+            description = "Most events to publish (default: rate x time).")
     long maxEvents;
 
     @Option(names = "--hold", defaultValue = "0s", converter = HubConnectionOptions.DurationConverter.class,
-            description = "Keep the subscribed fleet idle this long before publishing; the idle RSS is read after it (default: ${DEFAULT-VALUE}).")
+            description = {"Keep the subscribed fleet idle this long before publishing; the idle RSS is read",
+                    "after it (default: ${DEFAULT-VALUE})."})
     Duration hold;
 
     @Option(names = "--batch", description = "Connect with batch=true (protocol §5).")
     boolean batch;
 
     @Option(names = "--compression", defaultValue = "none", paramLabel = "none|gzip|deflate",
-            description = "gzip = compression=gzip binary frames (§6); deflate = offer permessage-deflate (default: ${DEFAULT-VALUE}).")
+            description = {"gzip = compression=gzip binary frames (protocol §6); deflate = offer",
+                    "permessage-deflate (default: ${DEFAULT-VALUE})."})
     String compression;
 
-    @Option(names = "--event-type", defaultValue = "dependency_changed", converter = HubConnectionOptions.EventTypeConverter.class,
+    @Option(names = "--event-type", defaultValue = "dependency_changed",
+            converter = HubConnectionOptions.EventTypeConverter.class,
             description = "Type of the published events (default: ${DEFAULT-VALUE}).")
     EventType eventType;
 
-    @Option(names = "--payload-bytes", defaultValue = "0", description = "Padding added to each event's data, in bytes (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--payload-bytes", defaultValue = "0",
+            description = "Padding added to each event's data, in bytes (default: ${DEFAULT-VALUE}).")
     int payloadBytes;
 
-    @Option(names = "--connect-rate", defaultValue = "2000", description = "Connection attempts per second (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-rate", defaultValue = "2000",
+            description = "Connection attempts per second (default: ${DEFAULT-VALUE}).")
     double connectRate;
 
-    @Option(names = "--connect-concurrency", defaultValue = "256", description = "Handshakes in flight at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--connect-concurrency", defaultValue = "256",
+            description = "Handshakes in flight at once (default: ${DEFAULT-VALUE}).")
     int connectConcurrency;
 
-    @Option(names = "--connect-timeout", defaultValue = "120s", converter = HubConnectionOptions.DurationConverter.class,
+    @Option(names = "--connect-timeout", defaultValue = "120s",
+            converter = HubConnectionOptions.DurationConverter.class,
             description = "Longest wait for the whole fleet to subscribe (default: ${DEFAULT-VALUE}).")
     Duration connectTimeout;
 
@@ -118,10 +136,12 @@ final class LoadTestCommand implements Callable<Integer> {
             description = "Longest wait after the last publish for every delivery (default: ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
-    @Option(names = "--client-event-loops", defaultValue = "2", description = "Event loops of the load generator (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--client-event-loops", defaultValue = "2",
+            description = "Event loops of the load generator (default: ${DEFAULT-VALUE}).")
     int clientEventLoops;
 
-    @Option(names = "--publish-concurrency", defaultValue = "32", description = "Publish requests in flight at once (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--publish-concurrency", defaultValue = "32",
+            description = "Publish requests in flight at once (default: ${DEFAULT-VALUE}).")
     int publishConcurrency;
 
     @Option(names = "--json", description = "Print the report as JSON instead of a table.")
@@ -180,8 +200,8 @@ final class LoadTestCommand implements Callable<Integer> {
         }
         List<String> flags = serverJvmFlags.isBlank() ? List.of() : Arrays.asList(serverJvmFlags.trim().split("\\s+"));
         return new LoadTestPlan(target, start, serverPid, flags, hubSettings, start ? jar() : null, connections, rate,
-                publishBatch, duration, maxEvents, warmup, hold, batch, c, projects, eventType, payloadBytes, connectRate,
-                connectConcurrency, connectTimeout, drainTimeout, clientEventLoops, publishConcurrency);
+                publishBatch, duration, maxEvents, warmup, hold, batch, c, projects, eventType, payloadBytes,
+                connectRate, connectConcurrency, connectTimeout, drainTimeout, clientEventLoops, publishConcurrency);
     }
 
     private Path jar() {

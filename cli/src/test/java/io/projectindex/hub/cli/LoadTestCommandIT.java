@@ -43,7 +43,8 @@ class LoadTestCommandIT {
             assertThat(r.at("/delivery/drained").asBoolean()).isTrue();
             assertThat(r.at("/latency/count").asLong()).isEqualTo(500);
             assertThat(r.at("/latency/p50_millis").asDouble()).isPositive();
-            assertThat(r.at("/latency/max_millis").asDouble()).isGreaterThanOrEqualTo(r.at("/latency/p99_millis").asDouble());
+            assertThat(r.at("/latency/max_millis").asDouble())
+                    .isGreaterThanOrEqualTo(r.at("/latency/p99_millis").asDouble());
             assertThat(r.at("/server/rss_idle_bytes").asLong()).isPositive();
             assertThat(r.at("/server/cpu_seconds").asDouble()).isPositive();
             assertThat(r.at("/fleet/closed_during_run").size()).isZero();

@@ -7,10 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One event loop of the load generator with the connections it owns and their latency histogram,
- * so receivers record without sharing anything across threads.
- *
- * <p>Confined to {@link #context}'s event loop, except the final fields.
+ * Confined to its context's event loop (the final fields excepted).
+ * One event loop of the load generator with the connections it owns and their latency histogram, so
+ * receivers record without sharing anything across threads.
  */
 final class ClientLoop {
     final Context context;

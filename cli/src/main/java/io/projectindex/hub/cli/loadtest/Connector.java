@@ -9,11 +9,10 @@ import java.util.List;
 import java.util.UUID;
 
 /**
+ * Ticks on the first client loop; {@link #start} may be called from any thread, once.
  * Opens the fleet at a bounded pace: at most {@code connectRate} attempts per second and at most
- * {@code connectConcurrency} handshakes-plus-subscribes in flight. Connection {@code i} lives on
- * client loop {@code i mod loops} and subscribes to project {@code i mod projects}.
- *
- * <p>Its ticks run on the first client loop; {@link #start} may be called from any thread, once.
+ * {@code connectConcurrency} handshakes-plus-subscribes in flight. Connection {@code i} lives on client
+ * loop {@code i mod loops} and subscribes to project {@code i mod projects}.
  */
 final class Connector {
     private static final long TICK_MILLIS = 2;

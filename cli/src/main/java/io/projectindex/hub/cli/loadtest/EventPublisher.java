@@ -20,15 +20,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * Publishes the plan's events through {@code POST /api/v1/project-index/events} on schedule:
- * requests of {@code publishBatch} events, paced by a {@link RatePacer}, round-robin over the
- * projects, at most {@code publishConcurrency} in flight, until the planned count is sent or
- * {@code warmup + duration} has passed. Every event's data carries the send time
- * ({@value FrameScanner#SENT_NANOS_FIELD}, this process's {@code System.nanoTime()}) and a sequence
- * number. Only 202 answers count as accepted; anything else is a publish error by status.
- *
- * <p>Confined to its own context's event loop; {@link #done()} and the {@code accepted*} and
- * {@code *Snapshot} readers may be called from any thread after {@code done} completes.
+ * Confined to its own context's event loop (readers: after {@link #done()} completes).
+ * Publishes the plan's events through {@code POST /api/v1/project-index/events} on schedule: requests of
+ * {@code publishBatch} events, paced by a {@link RatePacer}, round-robin over the projects, at most {@code
+ * publishConcurrency} in flight, until the planned count is sent or {@code warmup + duration} has passed.
+ * Every event's data carries the send time ({@value FrameScanner#SENT_NANOS_FIELD}, this process's {@code
+ * System.nanoTime()}) and a sequence number. Only 202 answers count as accepted; anything else is a publish
+ * error by status.
  */
 final class EventPublisher {
     private static final long TICK_MILLIS = 1;
@@ -86,15 +84,16 @@ final class EventPublisher {
 
     private void tick() {
         long now = System.nanoTime();
+        // At the deadline, still send what fell due before it (a tick may land just after).
+        long at = Math.min(now, deadlineNanos - 1);
+        int n = pacer.take(at, plan.publishConcurrency() - inFlight);
+        maxBehind = Math.max(maxBehind, pacer.behind(at));
+        for (int k = 0; k < n; k++) {
+            send();
+        }
         if (now >= deadlineNanos || pacer.exhausted()) {
             stopped = true;
             finishIfIdle();
-            return;
-        }
-        int n = pacer.take(now, plan.publishConcurrency() - inFlight);
-        maxBehind = Math.max(maxBehind, pacer.behind(now));
-        for (int k = 0; k < n; k++) {
-            send();
         }
     }
 
@@ -150,7 +149,8 @@ final class EventPublisher {
     }
 
     private void appendEvent(StringBuilder b, EventType type, UUID project, long seq, long sentNanos) {
-        b.append("{\"type\":\"").append(type.wire()).append("\",\"data\":{\"project_id\":\"").append(project).append('"');
+        b.append("{\"type\":\"").append(type.wire()).append("\",\"data\":{\"project_id\":\"").append(project)
+                .append('"');
         switch (type) {
             case DEPENDENCY_CHANGED -> b.append(",\"file_path\":\"src/loadtest/File").append(seq % 1000)
                     .append(".java\",\"change_type\":\"modified\"");

@@ -7,12 +7,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Counters the client event loops bump and the main thread reads while it waits: how many
- * connections are up, what failed and why, how many events arrived. Per-connection detail (offsets,
- * latency) stays on the loops.
- *
- * <p>Thread-safe. Keyed maps are bounded: at most {@value #MAX_REASONS} distinct reasons are kept,
- * the rest count under {@code "other"}.
+ * Thread-safe.
+ * Counters the client event loops bump and the main thread reads while it waits: how many connections are
+ * up, what failed and why, how many events arrived. Per-connection detail (offsets, latency) stays on the
+ * loops. Keyed maps are bounded: at most {@value #MAX_REASONS} distinct reasons are kept, the rest count
+ * under {@code "other"}.
  */
 final class FleetCounters {
     static final int MAX_REASONS = 50;

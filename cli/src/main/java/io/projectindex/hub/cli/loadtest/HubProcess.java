@@ -17,12 +17,11 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A hub launched as its own JVM ({@code java <flags> -jar hub.jar serve}), so its CPU and memory
- * are measured apart from the load generator's. Settings go in as environment variables (flags
- * would outrank them), on a port picked here, history in memory and a private data directory; the
- * hub counts as up when {@code /readyz} answers 200. Its log goes to a file in that directory.
- *
- * <p>Not thread-safe: the load test's main thread starts and stops it.
+ * Not thread-safe: the load test's main thread starts and stops it.
+ * A hub launched as its own JVM ({@code java <flags> -jar hub.jar serve}), so its CPU and memory are
+ * measured apart from the load generator's. Settings go in as environment variables (flags would outrank
+ * them), on a port picked here, history in memory and a private data directory; the hub counts as up when
+ * {@code /readyz} answers 200. Its log goes to a file in that directory.
  */
 final class HubProcess implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
@@ -59,7 +58,8 @@ final class HubProcess implements AutoCloseable {
     static HubProcess start(Path jar, List<String> jvmFlags, Map<String, String> userSettings, int connections)
             throws IOException, InterruptedException {
         if (!Files.isRegularFile(jar)) {
-            throw new IOException("hub jar " + jar + " not found; build it with ./mvnw -q -B -pl cli -am package -DskipTests");
+            throw new IOException("hub jar " + jar + " not found; build it with"
+                    + " ./mvnw -q -B -pl cli -am package -DskipTests");
         }
         Path dataDir = Files.createTempDirectory("hub-loadtest");
         int port = freePort();

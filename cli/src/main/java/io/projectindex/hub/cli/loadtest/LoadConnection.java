@@ -4,11 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 
 /**
- * One subscribed WebSocket of the fleet: subscribes to its project when welcomed, checks that
- * project's offsets arrive contiguously and exactly once, and records each event's one-way latency
- * (receive time minus the {@code lt_sent_nanos} the publisher stamped — same process, same clock).
- *
- * <p>Confined to its {@link ClientLoop}'s event loop.
+ * Confined to its {@link ClientLoop}'s event loop.
+ * One subscribed WebSocket of the fleet: subscribes to its project when welcomed, checks that project's
+ * offsets arrive contiguously and exactly once, and records each event's one-way latency (receive time
+ * minus the {@code lt_sent_nanos} the publisher stamped — same process, same clock).
  */
 final class LoadConnection implements FrameScanner.Listener {
     private final int project;

@@ -4,11 +4,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
-import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,23 +21,22 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Runs one load test: (start the hub,) open and subscribe the fleet, hold it idle, publish on
- * schedule, wait until every accepted event has reached every subscriber (or the drain timeout),
- * then read the per-connection books and the hub's CPU and RSS, close everything and report.
+ * Not thread-safe: one run per instance, driven by the calling thread.
+ * Runs one load test: (start the hub,) open and subscribe the fleet, hold it idle, publish on schedule,
+ * wait until every accepted event has reached every subscriber (or the drain timeout), then read the
+ * per-connection books and the hub's CPU and RSS, close everything and report.
  *
  * <p>Design note. The fleet lives on a few Vert.x event loops of this process ({@link ClientLoop});
  * each connection's state is touched only on its loop, and the main thread reads it by running a
  * task on every loop ({@link #onEveryLoop}). The main thread only waits, polls counters and reads
  * {@code /proc}, and every wait has a deadline. The hub's CPU is measured from {@code /proc} over
  * the measured window: from the end of the warm-up until everything is delivered.
- *
- * <p>Not thread-safe: one run per instance, driven by the calling thread.
  */
 public final class LoadTest {
     private static final long POLL_MILLIS = 50;
     private static final long PROGRESS_EVERY_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final long LOOP_TASK_TIMEOUT_SECONDS = 30;
-    private static final double PUBLISH_GRACE_SECONDS = 60;
+    private static final long PUBLISH_GRACE_SECONDS = 60;
 
     private final LoadTestPlan plan;
     private final URI base;
@@ -119,7 +116,7 @@ public final class LoadTest {
         long[] subscribedPerProject = subscribedPerProject();
         EventPublisher publisher = null;
         ProcessSample windowStart = null;
-        ProcessSample selfStart = ProcessSample.read(ProcessHandle.current().pid());
+        ProcessSample selfStart = self();
         MachineSample machineStart = MachineSample.read();
         long deliveredAtWindowStart = 0;
         long windowStartNanos = System.nanoTime();
@@ -128,8 +125,7 @@ public final class LoadTest {
         long expected = 0;
         if (plan.rate() > 0 && plan.plannedEvents() > 0) {
             publisher = new EventPublisher(vertx, plan, base, projects);
-            long publishStart = System.nanoTime();
-            counters.measureFromNanos = publishStart + plan.warmup().toNanos();
+            counters.measureFromNanos = System.nanoTime() + plan.warmup().toNanos();
             log.printf("loadtest: publishing %d events at %s/s (%s s warm-up, %s s measured)%n", plan.plannedEvents(),
                     ReportTable.num(plan.rate()), ReportTable.num(plan.warmup().toMillis() / 1000.0),
                     ReportTable.num(plan.duration().toMillis() / 1000.0));
@@ -137,15 +133,14 @@ public final class LoadTest {
             sleepUntil(counters.measureFromNanos);
             windowStartNanos = System.nanoTime();
             windowStart = server();
-            selfStart = ProcessSample.read(ProcessHandle.current().pid());
+            selfStart = self();
             machineStart = MachineSample.read();
             deliveredAtWindowStart = counters.delivered.sum();
             EventPublisher pub = publisher;
-            long publishBound = plan.duration().toNanos() + (long) (PUBLISH_GRACE_SECONDS * 1e9);
-            waitFor("publish", publishBound, () -> pub.done().isDone(),
+            waitFor("publish", plan.duration().toNanos() + TimeUnit.SECONDS.toNanos(PUBLISH_GRACE_SECONDS),
+                    () -> pub.done().isDone(),
                     () -> pub.eventsSent() + " events sent, " + counters.delivered.sum() + " delivered");
             long publishEnd = System.nanoTime();
-            expected = 0;
             for (int p = 0; p < projects.size(); p++) {
                 expected += subscribedPerProject[p] * publisher.acceptedFor(p);
             }
@@ -155,85 +150,25 @@ public final class LoadTest {
             drainSeconds = (System.nanoTime() - publishEnd) / 1e9;
         }
         long windowEndNanos = System.nanoTime();
-        ProcessSample serverEnd = server();
-        ProcessSample selfEnd = ProcessSample.read(ProcessHandle.current().pid());
-        MachineSample machineEnd = MachineSample.read();
-        long deliveredInWindow = counters.delivered.sum() - deliveredAtWindowStart;
-        String loadAfter = loadAverage();
-
+        Observations seen = new Observations(startedAt, loadBefore, loadAverage(), connectSeconds, serverBefore,
+                serverSubscribed, serverIdle, windowStart, server(), selfStart, self(), machineStart,
+                MachineSample.read(), expected, counters.delivered.sum() - deliveredAtWindowStart,
+                (windowEndNanos - windowStartNanos) / 1e9, drainSeconds, drained);
         Books books = books(publisher);
         closeFleet();
-
-        double windowSeconds = (windowEndNanos - windowStartNanos) / 1e9;
-        LoadTestReport.Delivery delivery = new LoadTestReport.Delivery(expected, books.delivered,
-                expected == 0 ? 100.0 : round(100.0 * books.delivered / expected, 3), books.missing, books.gaps,
-                books.duplicates, books.incomplete, counters.eventFrames.sum(), counters.binaryFrames.sum(),
-                counters.eventFrames.sum() == 0 ? 0
-                        : round((double) (books.delivered + books.duplicates) / counters.eventFrames.sum(), 2),
-                counters.unreadableFrames.sum(), round(windowSeconds, 3), deliveredInWindow,
-                windowSeconds == 0 ? 0 : round(deliveredInWindow / windowSeconds, 1), round(drainSeconds, 3), drained);
-        LoadTestReport.Publishing publishing = publisher == null
-                ? new LoadTestReport.Publishing(0, 0, 0, Map.of(), 0, 0, LatencySummary.EMPTY)
-                : new LoadTestReport.Publishing(plan.plannedEvents(), publisher.eventsSent(), publisher.eventsAccepted(),
-                publisher.errors(), round(publisher.eventsAccepted() / ((plan.warmup().toNanos() + plan.duration().toNanos()) / 1e9), 1),
-                publisher.maxBehindRequests(), publisher.requestLatency());
-        LoadTestReport.Fleet fleet = new LoadTestReport.Fleet(plan.connections(), counters.subscribed.get(),
-                counters.connectFailed.get(), counters.subscribeFailed.get(), round(connectSeconds, 2),
-                counters.connectFailures(), counters.closeCodes(), counters.errorCodes());
-        LoadTestReport.Server server = serverReport(serverBefore, serverSubscribed, serverIdle, windowStart, serverEnd,
-                deliveredInWindow);
-        LoadTestReport.Process self = new LoadTestReport.Process(round(selfEnd.cpuSeconds() - selfStart.cpuSeconds(), 2),
-                percent(selfStart, selfEnd), selfEnd.rssBytes());
-        LoadTestReport.Setup setup = new LoadTestReport.Setup(plan.start() ? "start" : "target", base.toString(),
-                plan.connections(), plan.projects(), plan.rate(), plan.publishBatch(), plan.duration().toMillis() / 1000.0,
-                plan.warmup().toMillis() / 1000.0, plan.hold().toMillis() / 1000.0, plan.batch(),
-                plan.compression().name().toLowerCase(java.util.Locale.ROOT), plan.eventType().wire(), plan.payloadBytes(),
-                serverCommand(), hub == null ? Map.of() : new LinkedHashMap<>(hub.settings()),
-                ManagementFactory.getRuntimeMXBean().getInputArguments(), Runtime.getRuntime().availableProcessors(),
-                loadBefore, loadAfter);
-        LoadTestReport.Machine machine = machine(machineStart, machineEnd, server, self);
-        checkWarnings(delivery, publishing, fleet);
-        return new LoadTestReport(startedAt, setup, fleet, publishing, delivery, LatencySummary.of(books.latency),
-                server, self, machine, warnings);
-    }
-
-    /** Per-connection books gathered on the loops. */
-    private static final class Books {
-        long delivered;
-        long missing;
-        long gaps;
-        long duplicates;
-        int incomplete;
-        final Histogram latency = LatencySummary.newHistogram();
+        ReportAssembler.Hub hubSide = new ReportAssembler.Hub(base.toString(), serverCommand(),
+                hub == null ? Map.of() : new LinkedHashMap<>(hub.settings()), serverPid);
+        return ReportAssembler.assemble(plan, hubSide, seen, counters, books, publisher, warnings);
     }
 
     private Books books(EventPublisher publisher) throws Exception {
+        long[] accepted = new long[plan.projects()];
+        for (int p = 0; p < accepted.length; p++) {
+            accepted[p] = publisher == null ? 0 : publisher.acceptedFor(p);
+        }
         Books all = new Books();
-        for (Books b : onEveryLoop(loop -> {
-            Books books = new Books();
-            for (LoadConnection c : loop.connections) {
-                OffsetTracker o = c.offsets();
-                long accepted = publisher == null ? 0 : publisher.acceptedFor(c.project());
-                books.delivered += o.received();
-                books.gaps += o.gaps();
-                books.duplicates += o.duplicatesOrOutOfOrder();
-                if (c.subscribed()) {
-                    long missing = o.missing(accepted);
-                    books.missing += missing;
-                    if (missing > 0 || o.duplicatesOrOutOfOrder() > 0) {
-                        books.incomplete++;
-                    }
-                }
-            }
-            books.latency.add(loop.latencyMicros);
-            return books;
-        })) {
-            all.delivered += b.delivered;
-            all.missing += b.missing;
-            all.gaps += b.gaps;
-            all.duplicates += b.duplicates;
-            all.incomplete += b.incomplete;
-            all.latency.add(b.latency);
+        for (Books b : onEveryLoop(loop -> Books.of(loop, accepted))) {
+            all.add(b);
         }
         return all;
     }
@@ -325,37 +260,8 @@ public final class LoadTest {
         return serverPid == null ? null : ProcessSample.read(serverPid);
     }
 
-    private LoadTestReport.Server serverReport(ProcessSample before, ProcessSample subscribed, ProcessSample idle,
-                                               ProcessSample windowStart, ProcessSample end, long deliveredInWindow) {
-        if (before == null) {
-            return null;
-        }
-        Double idleCpu = plan.hold().isZero() ? null : percent(subscribed, idle);
-        Double per100 = round((idle.rssBytes() - before.rssBytes()) * 100.0 / plan.connections(), 0);
-        Double cpu = windowStart == null ? null : round(end.cpuSeconds() - windowStart.cpuSeconds(), 2);
-        Double system = windowStart == null ? null : round(end.systemSeconds() - windowStart.systemSeconds(), 2);
-        Double cpuPercent = windowStart == null ? null : percent(windowStart, end);
-        Double perCpu = cpu == null || cpu == 0 ? null : round(deliveredInWindow / cpu, 0);
-        return new LoadTestReport.Server(serverPid, before.rssBytes(), idle.rssBytes(), end.rssBytes(), per100, idleCpu,
-                cpu, system, cpuPercent, perCpu);
-    }
-
-    private LoadTestReport.Machine machine(MachineSample start, MachineSample end, LoadTestReport.Server server,
-                                           LoadTestReport.Process self) {
-        double wall = (end.atNanos() - start.atNanos()) / 1e9;
-        int cores = Runtime.getRuntime().availableProcessors();
-        if (wall <= 0) {
-            return new LoadTestReport.Machine(cores, 0, null);
-        }
-        double busy = end.busySeconds() - start.busySeconds();
-        Double other = server == null || server.cpuSeconds() == null ? null
-                : round(100.0 * Math.max(0, busy - server.cpuSeconds() - self.cpuSeconds()) / wall, 1);
-        return new LoadTestReport.Machine(cores, round(100.0 * busy / wall, 1), other);
-    }
-
-    private static double percent(ProcessSample from, ProcessSample to) {
-        double wall = (to.atNanos() - from.atNanos()) / 1e9;
-        return wall <= 0 ? 0 : round(100.0 * (to.cpuSeconds() - from.cpuSeconds()) / wall, 1);
+    private static ProcessSample self() {
+        return ProcessSample.read(ProcessHandle.current().pid());
     }
 
     private List<String> serverCommand() {
@@ -373,31 +279,6 @@ public final class LoadTest {
         }
     }
 
-    private void checkWarnings(LoadTestReport.Delivery d, LoadTestReport.Publishing p, LoadTestReport.Fleet f) {
-        if (f.subscribed() < f.requested()) {
-            warnings.add((f.requested() - f.subscribed()) + " connections never subscribed: " + f.connectFailures()
-                    + " " + f.errorsReceived());
-        }
-        if (!f.closedDuringRun().isEmpty()) {
-            warnings.add("connections closed by the hub during the run, by close code: " + f.closedDuringRun());
-        }
-        if (p.eventsSent() < p.eventsPlanned()) {
-            warnings.add("the publisher sent " + p.eventsSent() + " of " + p.eventsPlanned()
-                    + " planned events before the time ran out (it fell up to " + p.maxBehindRequests()
-                    + " requests behind schedule)");
-        }
-        if (!p.errors().isEmpty()) {
-            warnings.add("publish errors (events by cause): " + p.errors());
-        }
-        if (d.missing() > 0 || d.duplicatesOrOutOfOrder() > 0) {
-            warnings.add(d.missing() + " deliveries missing, " + d.duplicatesOrOutOfOrder()
-                    + " duplicate or out of order, on " + d.connectionsIncomplete() + " connections");
-        }
-        if (d.unreadableFrames() > 0) {
-            warnings.add(d.unreadableFrames() + " frames could not be read as JSON");
-        }
-    }
-
     private static String loadAverage() {
         try {
             String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
@@ -405,10 +286,5 @@ public final class LoadTest {
         } catch (IOException | RuntimeException e) {
             return "unknown";
         }
-    }
-
-    private static double round(double v, int decimals) {
-        double scale = Math.pow(10, decimals);
-        return Math.round(v * scale) / scale;
     }
 }

@@ -19,7 +19,8 @@ public record LoadTestReport(String startedAt, Setup setup, Fleet fleet, Publish
     /** True when every expected delivery arrived exactly once, in order, and no connection was lost. */
     public boolean allDelivered() {
         return fleet.subscribed() == setup.connections() && delivery.delivered() == delivery.expected()
-                && delivery.missing() == 0 && delivery.duplicatesOrOutOfOrder() == 0 && fleet.closedDuringRun().isEmpty();
+                && delivery.missing() == 0 && delivery.duplicatesOrOutOfOrder() == 0
+                && fleet.closedDuringRun().isEmpty();
     }
 
     /** The run's parameters and environment. */

@@ -1,13 +1,11 @@
 package io.projectindex.hub.cli.loadtest;
 
 /**
- * Checks that one connection receives one project's offsets contiguously, each exactly once, from
- * {@code firstOffset} on. The load test publishes to fresh projects, so their streams start at 1
- * and every accepted event must arrive; anything else is counted, never hidden:
- * a jump forward is a gap (its size adds to {@link #missing}), an offset at or below the highest
- * seen is a duplicate or out-of-order arrival.
- *
- * <p>Not thread-safe: confined to the event loop of the connection it tracks.
+ * Confined to the event loop of the connection it tracks.
+ * Checks that one connection receives one project's offsets contiguously, each exactly once, from {@code
+ * firstOffset} on. The load test publishes to fresh projects, so their streams start at 1 and every
+ * accepted event must arrive; anything else is counted, never hidden: a jump forward is a gap (its size
+ * adds to {@link #missing}), an offset at or below the highest seen is a duplicate or out-of-order arrival.
  */
 public final class OffsetTracker {
     private long next;

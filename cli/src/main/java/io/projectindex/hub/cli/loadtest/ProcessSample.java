@@ -20,8 +20,8 @@ public record ProcessSample(double cpuSeconds, double systemSeconds, long rssByt
 
     public ProcessSample {
         if (cpuSeconds < 0 || systemSeconds < 0 || systemSeconds > cpuSeconds || rssBytes < 0) {
-            throw new IllegalArgumentException("cpu, system cpu and rss must be >= 0 (system <= cpu), were " + cpuSeconds
-                    + " s, " + systemSeconds + " s and " + rssBytes + " B");
+            throw new IllegalArgumentException("cpu, system cpu and rss must be >= 0 (system <= cpu), were "
+                    + cpuSeconds + " s, " + systemSeconds + " s and " + rssBytes + " B");
         }
     }
 

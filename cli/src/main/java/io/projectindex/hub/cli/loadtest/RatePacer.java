@@ -1,13 +1,12 @@
 package io.projectindex.hub.cli.loadtest;
 
 /**
- * Paces a fixed rate of units (requests, connection attempts) from a start time: the first unit is
- * due at the start, unit {@code n} (0-based) at {@code start + n / rate}, and never more than
- * {@code maxUnits} in all. The caller polls {@link #take}; a caller that falls behind gets the
- * backlog at once (capped per call), so the average rate holds and the lag is visible in
- * {@link #behind}. Time is passed in, in nanoseconds, so tests need no clock.
- *
- * <p>Not thread-safe: one owner (the publisher's or the connector's event loop).
+ * Not thread-safe (one owner: the publisher's or the connector's event loop).
+ * Paces a fixed rate of units (requests, connection attempts) from a start time: the first unit is due at
+ * the start, unit {@code n} (0-based) at {@code start + n / rate}, and never more than {@code maxUnits} in
+ * all. The caller polls {@link #take}; a caller that falls behind gets the backlog at once (capped per
+ * call), so the average rate holds and the lag is visible in {@link #behind}. Time is passed in, in
+ * nanoseconds, so tests need no clock.
  */
 public final class RatePacer {
     private final double unitsPerSecond;

@@ -49,7 +49,8 @@ class FrameScannerTest {
 
     @Test
     void aBatchYieldsEveryEnvelopeInOrderAndNothingForTheBatchItself() {
-        byte[] batch = EventCodec.batch(List.of(envelope(5, 100, false), envelope(6, 200, false), envelope(7, 300, true)), T);
+        byte[] batch = EventCodec.batch(List.of(envelope(5, 100, false), envelope(6, 200, false),
+                envelope(7, 300, true)), T);
         Seen seen = new Seen();
         FrameScanner.scanUtf8(batch, seen);
         assertThat(seen.items).containsExactly("event 5 sent=100", "event 6 sent=200", "event 7 sent=300 replay");
@@ -69,8 +70,10 @@ class FrameScannerTest {
         FrameScanner.scanText("{\"type\":\"welcome\",\"data\":{\"connection_id\":\"c1\",\"limits\":{\"a\":[1,2]}},"
                 + "\"timestamp\":\"2025-01-15T12:00:00.123Z\"}", seen);
         FrameScanner.scanText("{\"type\":\"subscription_ack\",\"data\":{\"offset\":3,\"epoch\":\"e\"}}", seen);
-        FrameScanner.scanText("{\"type\":\"error\",\"data\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow down\"}}", seen);
-        assertThat(seen.items).containsExactly("control welcome", "control subscription_ack", "control error RATE_LIMITED");
+        FrameScanner.scanText("{\"type\":\"error\",\"data\":{\"code\":\"RATE_LIMITED\",\"message\":\"slow\"}}",
+                seen);
+        assertThat(seen.items).containsExactly("control welcome", "control subscription_ack",
+                "control error RATE_LIMITED");
     }
 
     @Test
@@ -83,8 +86,10 @@ class FrameScannerTest {
 
     @Test
     void somethingThatIsNotAJsonObjectIsRefused() {
-        assertThatThrownBy(() -> FrameScanner.scanText("[1,2]", new Seen())).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> FrameScanner.scanText("{\"type\":", new Seen())).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FrameScanner.scanText("[1,2]", new Seen()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> FrameScanner.scanText("{\"type\":", new Seen()))
+                .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> FrameScanner.scanGzip(new byte[] {1, 2, 3}, new Seen()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
