@@ -3,7 +3,7 @@ package io.projectindex.hub.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code hub} command line: {@code serve} and the client tools {@code publish}, {@code tail}, {@code replay}. */
+/** The {@code hub} command line: {@code serve}, the client tools {@code publish}, {@code tail}, {@code replay}, and {@code loadtest}. */
 @Command(name = "hub", mixinStandardHelpOptions = true, versionProvider = HubCommand.Version.class,
         description = "Project Index Event Hub: real-time project-analysis events over WebSocket.")
 public final class HubCommand implements Runnable {
@@ -27,6 +27,7 @@ public final class HubCommand implements Runnable {
         cli.addSubcommand("publish", new PublishCommand(stdin));
         cli.addSubcommand("tail", new TailCommand());
         cli.addSubcommand("replay", new ReplayCommand());
+        cli.addSubcommand("loadtest", new LoadTestCommand());
         return cli;
     }
 
