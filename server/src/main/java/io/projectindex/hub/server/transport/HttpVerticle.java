@@ -52,7 +52,10 @@ public final class HttpVerticle extends VerticleBase {
                 .setAcceptBacklog(4096)
                 .setTcpNoDelay(true)
                 // A peer that does not answer our close frame (e.g. after a ping timeout) is dropped after 3 s.
-                .setWebSocketClosingTimeout(3);
+                .setWebSocketClosingTimeout(3)
+                // Responses are only ever written on the request's own event loop (Loops.on), so
+                // connections need no multi-producer write queue (about 4.7 KB each; see CompactWebSocket).
+                .setStrictThreadMode(true);
         long interval = services.config().websocket().pingInterval().toMillis();
         pingTimer = vertx.setPeriodic(interval, interval, id -> {
             for (Subscriber s : shard.members()) {

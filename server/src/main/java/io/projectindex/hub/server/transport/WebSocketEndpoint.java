@@ -98,8 +98,10 @@ public final class WebSocketEndpoint {
             return;
         }
         request.toWebSocket()
-                .onSuccess(ws -> new Connection(ws, context, shard, services, principal, options,
-                        UUID.randomUUID().toString()).start())
+                .onSuccess(ws -> {
+                    CompactWebSocket.compact(ws);
+                    new Connection(ws, context, shard, services, principal, options, UUID.randomUUID().toString()).start();
+                })
                 .onFailure(t -> {
                     services.connectionSlots().decrementAndGet();
                     services.admission().release(principal.userId());
