@@ -1,5 +1,6 @@
 package io.projectindex.hub.protocol;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -21,8 +22,37 @@ public final class Timestamps {
     private Timestamps() {
     }
 
+    /** The last instant formatted, per millisecond: frames built in the same millisecond share it. */
+    private static volatile Formatted last = new Formatted(0, WIRE.format(Instant.EPOCH),
+            WIRE.format(Instant.EPOCH).getBytes(StandardCharsets.US_ASCII));
+
+    private record Formatted(long epochMilli, String text, byte[] ascii) {
+    }
+
     public static String format(Instant instant) {
-        return WIRE.format(instant);
+        return formatted(instant).text();
+    }
+
+    /** {@link #format} as US-ASCII bytes; the array is shared, so callers must not modify it. */
+    public static byte[] formatAscii(Instant instant) {
+        return formatted(instant).ascii();
+    }
+
+    private static Formatted formatted(Instant instant) {
+        long ms;
+        try {
+            ms = instant.toEpochMilli();
+        } catch (ArithmeticException farOff) {
+            String text = WIRE.format(instant);
+            return new Formatted(0, text, text.getBytes(StandardCharsets.US_ASCII));
+        }
+        Formatted f = last;
+        if (f.epochMilli() != ms) {
+            String text = WIRE.format(instant);
+            f = new Formatted(ms, text, text.getBytes(StandardCharsets.US_ASCII));
+            last = f;
+        }
+        return f;
     }
 
     /** Truncates to the millisecond precision the wire carries. */

@@ -49,4 +49,30 @@ class EventCodecTest {
         assertThat(EventCodec.batchSize(a.length + b.length, 2)).isEqualTo(batch.length);
         assertThat(Json.readTree(text).path("events")).hasSize(2);
     }
+
+    @Test
+    void batchesBuiltInTheSameOrDifferentMillisecondsCarryTheirOwnTimestamp() {
+        byte[] a = "{\"offset\":1}".getBytes(StandardCharsets.UTF_8);
+        Instant t = Instant.parse("2025-01-15T12:00:00.123Z");
+        String first = new String(EventCodec.batch(List.of(a), t), StandardCharsets.UTF_8);
+        String sameMilli = new String(EventCodec.batch(List.of(a), t.plusNanos(999_000)), StandardCharsets.UTF_8);
+        String next = new String(EventCodec.batch(List.of(a), t.plusMillis(1)), StandardCharsets.UTF_8);
+        String back = new String(EventCodec.batch(List.of(a), t), StandardCharsets.UTF_8);
+        assertThat(first).isEqualTo("{\"type\":\"batch\",\"events\":[{\"offset\":1}],\"timestamp\":\"2025-01-15T12:00:00.123Z\"}")
+                .isEqualTo(sameMilli).isEqualTo(back);
+        assertThat(next).endsWith("\"timestamp\":\"2025-01-15T12:00:00.124Z\"}");
+        assertThat(EventCodec.batch(List.of(), t)).asString(StandardCharsets.UTF_8)
+                .isEqualTo("{\"type\":\"batch\",\"events\":[],\"timestamp\":\"2025-01-15T12:00:00.123Z\"}");
+    }
+
+    @Test
+    void timestampsFormatPerMillisecondIncludingTheEpochAndFarInstants() {
+        assertThat(Timestamps.format(Instant.EPOCH)).isEqualTo("1970-01-01T00:00:00.000Z");
+        assertThat(Timestamps.format(Instant.ofEpochMilli(Long.MIN_VALUE))).isNotEqualTo(Timestamps.format(Instant.EPOCH));
+        assertThat(Timestamps.format(Instant.parse("2025-01-15T12:00:00.123456Z"))).isEqualTo("2025-01-15T12:00:00.123Z");
+        Instant beyondEpochMillis = Instant.ofEpochSecond(Long.MAX_VALUE / 1000 + 1);
+        assertThat(Timestamps.format(beyondEpochMillis)).endsWith(".000Z").isNotEqualTo(Timestamps.format(Instant.EPOCH));
+        assertThat(new String(Timestamps.formatAscii(Instant.parse("2030-06-01T00:00:01Z")), StandardCharsets.US_ASCII))
+                .isEqualTo("2030-06-01T00:00:01.000Z");
+    }
 }

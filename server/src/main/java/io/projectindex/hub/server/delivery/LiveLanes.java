@@ -103,6 +103,8 @@ final class LiveLanes {
     private final HashMap<UUID, Lane> byProject = new HashMap<>(4);
     private HashMap<UUID, Session> sessions;
     private Lane best;
+    /** The lane of the last event added: a connection's events mostly come from one project. */
+    private Lane lastLane;
     private long seq;
     private int size;
     private long bytes;
@@ -119,12 +121,15 @@ final class LiveLanes {
         if (progress != null) {
             track(e, progress, writtenErrors);
         }
-        Lane lane = byProject.get(event.projectId());
+        UUID project = event.projectId();
+        Lane lane = lastLane != null && (lastLane.project == project || lastLane.project.equals(project))
+                ? lastLane : byProject.get(project);
         if (lane == null) {
             lane = new Lane(event.projectId());
             byProject.put(event.projectId(), lane);
             lanes.add(lane);
         }
+        lastLane = lane;
         e.lane = lane;
         lane.entries.addLast(e);
         size++;
@@ -213,7 +218,7 @@ final class LiveLanes {
         leave(e);
         if (lane.head() == null) {
             lanes.remove(lane);
-            byProject.remove(lane.project);
+            forget(lane);
         }
         best = null;
         return e;
@@ -227,7 +232,7 @@ final class LiveLanes {
             Entry h = lane.head();
             if (h == null) {
                 lanes.remove(i);
-                byProject.remove(lane.project);
+                forget(lane);
                 continue;
             }
             if (chosenHead == null || h.priority > chosenHead.priority
@@ -237,6 +242,14 @@ final class LiveLanes {
             }
         }
         return chosen;
+    }
+
+    /** Drops an emptied lane from the index (the caller removed it from {@link #lanes}). */
+    private void forget(Lane lane) {
+        byProject.remove(lane.project);
+        if (lastLane == lane) {
+            lastLane = null;
+        }
     }
 
     private void leave(Entry e) {
@@ -259,6 +272,7 @@ final class LiveLanes {
         int n = size;
         lanes.clear();
         byProject.clear();
+        lastLane = null;
         sessions = null;
         best = null;
         size = 0;

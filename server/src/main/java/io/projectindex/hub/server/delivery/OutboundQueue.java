@@ -186,7 +186,7 @@ public final class OutboundQueue {
         }
         long now = clock.nanoTime();
         byte[] frame = view.of(event).frame(false);
-        if (directEmpty() && liveEmpty() && !sink.writeQueueFull() && holdUntil(now, now) <= now
+        if (directEmpty() && liveEmpty() && holdUntil(now, now) <= now && !sink.writeQueueFull()
                 && (bucket == null || bucket.tryAcquire())) {
             writeLive(event, frame, now, now);
             return Offer.SENT;
@@ -321,6 +321,15 @@ public final class OutboundQueue {
             }
             if (!haveDirect && !haveLive) {
                 return;
+            }
+            if (!haveDirect && policy.batch() && !liveBatchFull()) {
+                // Batch mode: while the window is open nothing is written, so the socket need not be
+                // asked (most offers of a fan-out end here; asking Vert.x costs two monitor entries).
+                long until = holdUntil(live.oldestEnqueuedNanos(), now);
+                if (until > now) {
+                    requestTimer(until);
+                    return;
+                }
             }
             if (sink.writeQueueFull()) {
                 requestDrain();
