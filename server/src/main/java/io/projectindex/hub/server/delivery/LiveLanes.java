@@ -122,11 +122,10 @@ final class LiveLanes {
             track(e, progress, writtenErrors);
         }
         UUID project = event.projectId();
-        Lane lane = lastLane != null && (lastLane.project == project || lastLane.project.equals(project))
-                ? lastLane : byProject.get(project);
+        Lane lane = lastLane != null && lastLane.project.equals(project) ? lastLane : byProject.get(project);
         if (lane == null) {
-            lane = new Lane(event.projectId());
-            byProject.put(event.projectId(), lane);
+            lane = new Lane(project);
+            byProject.put(project, lane);
             lanes.add(lane);
         }
         lastLane = lane;
