@@ -45,6 +45,11 @@ class DeliveryIT {
             long expected = 1;
             int frames = 0;
             int batches = 0;
+            // The connection is idle when the first event arrives: it goes out at once, on its own.
+            JsonNode firstFrame = ws.awaitFrame().json();
+            assertThat(firstFrame.path("type").asText()).isEqualTo("analysis_progress");
+            assertThat(firstFrame.path("offset").asLong()).isEqualTo(expected++);
+            frames++;
             while (expected <= 25) {
                 WsRecorder.Frame f = ws.awaitFrame();
                 assertThat(f.kind()).isEqualTo("text");
@@ -69,6 +74,43 @@ class DeliveryIT {
             assertThat(frames).isLessThan(25);
             JsonNode stats = ws.request("{\"action\":\"get_stats\"}").path("data");
             assertThat(stats.path("batches_sent").asLong()).isEqualTo(batches);
+            ws.close();
+        }
+    }
+
+    @Test
+    void aBatchFrameNeverExceedsEightKilobytesSoLargeEventsAreSplitByBytesNotByCount() {
+        try (TestHub hub = TestHub.start()) {
+            UUID p = UUID.randomUUID();
+            WsRecorder ws = hub.connectWelcomed("batch=true");
+            ws.request(subscribe(p));
+            // About 3 KB each: two fit in the 8 KB limit, three never do, whatever the timing.
+            String padding = "x".repeat(3000);
+            List<String> events = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                events.add(Events.updated(p).replace("\"warnings\":[]", "\"warnings\":[],\"notes\":\"" + padding + "\""));
+            }
+            hub.publish(Events.batch(events));
+            long expected = 1;
+            int batches = 0;
+            while (expected <= 12) {
+                WsRecorder.Frame f = ws.awaitFrame();
+                JsonNode n = f.json();
+                List<JsonNode> inFrame = new ArrayList<>();
+                if (n.path("type").asText().equals("batch")) {
+                    batches++;
+                    n.path("events").forEach(inFrame::add);
+                    assertThat(f.text().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(8192);
+                    assertThat(inFrame).hasSize(2);
+                } else {
+                    inFrame.add(n);
+                }
+                for (JsonNode e : inFrame) {
+                    assertThat(e.path("offset").asLong()).isEqualTo(expected++);
+                    assertThat(e.path("data").path("notes").asText()).hasSize(3000);
+                }
+            }
+            assertThat(batches).as("the events that waited were coalesced, two per frame").isGreaterThanOrEqualTo(3);
             ws.close();
         }
     }

@@ -128,6 +128,8 @@ class OffsetsAndReplayIT {
         hub.publish(Events.updated(p));
         hub.publish(Events.dependency(p, "a.py"));
         JsonNode third = hub.publish(Events.updated(p)).path("accepted").get(0);
+        // The fourth event must be stamped in a later millisecond, or "after the third" is empty.
+        awaitClockPast(third.path("timestamp").asText());
         hub.publish(Events.context(p));
         WsRecorder ws = hub.connectWelcomed("");
         ws.send("{\"action\":\"replay\",\"project_id\":\"" + p + "\",\"event_types\":[\"project_index_updated\"]}");
@@ -153,8 +155,15 @@ class OffsetsAndReplayIT {
                 expected.add(e.path("offset").asLong());
             }
         });
+        assertThat(expected).containsExactly(4L);
         assertThat(after).isEqualTo(expected);
         ws.close();
+    }
+
+    static void awaitClockPast(String timestamp) {
+        long stamped = java.time.Instant.parse(timestamp).toEpochMilli();
+        org.awaitility.Awaitility.await().pollInterval(java.time.Duration.ofMillis(1)).atMost(java.time.Duration.ofSeconds(2))
+                .until(() -> System.currentTimeMillis() > stamped);
     }
 
     @Test

@@ -125,6 +125,10 @@ class ResumeIT {
         UUID p = UUID.randomUUID();
         hub.publish(Events.updated(p));
         String since = hub.publish(Events.updated(p)).path("accepted").get(0).path("timestamp").asText();
+        // The third event must be stamped in a later millisecond, or "after the second" is empty.
+        long stamped = java.time.Instant.parse(since).toEpochMilli();
+        org.awaitility.Awaitility.await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(2))
+                .until(() -> System.currentTimeMillis() > stamped);
         hub.publish(Events.dependency(p, "a.py"));
         List<Long> expected = new ArrayList<>();
         hub.get("/api/v1/project-index/events?project_id=" + p).json().path("events").forEach(e -> {
@@ -132,6 +136,7 @@ class ResumeIT {
                 expected.add(e.path("offset").asLong());
             }
         });
+        assertThat(expected).containsExactly(3L);
         WsRecorder ws = hub.connectWelcomed("");
         JsonNode ack = ws.request(subscribe(p, ",\"since\":\"" + since + "\""));
         assertThat(ack.path("data").path("recovered").asBoolean()).isTrue();
