@@ -105,6 +105,10 @@ public final class ConfigLoader {
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             String key = e.getKey();
+            if (key.equals("redis")) {
+                readRedisSection(e.getValue(), path, fileValues, problems);
+                continue;
+            }
             if (HubConfig.SECTIONS.contains(key)) {
                 sections.put(key, e.getValue());
                 continue;
@@ -115,9 +119,69 @@ public final class ConfigLoader {
                         + " or flag names; sections: " + String.join(", ", HubConfig.SECTIONS.stream().sorted().toList()) + ")");
             } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 problems.add("config file " + path + ": " + key + " must be a single value");
+            } else if (fileValues.containsKey(s.env())) {
+                problems.add("config file " + path + ": " + key + " is also set by the redis section; keep one");
             } else {
                 fileValues.put(s.env(), e.getValue().asText());
             }
         }
+    }
+
+    private static final List<String> REDIS_SECTION_KEYS =
+            List.of("host", "port", "db", "password", "ssl", "connection_pool_size");
+
+    /**
+     * The original design's {@code redis:} block ({@code host}, {@code port}, {@code db},
+     * {@code password}, {@code ssl}, {@code connection_pool_size}), read as {@code REDIS_URL},
+     * {@code REDIS_PASSWORD} and {@code REDIS_POOL_SIZE}. Values are checked here only for shape;
+     * the settings then validate them like any other.
+     */
+    private static void readRedisSection(JsonNode section, Path path, Map<String, String> fileValues, List<String> problems) {
+        String where = "config file " + path + ": redis";
+        if (!section.isObject()) {
+            problems.add(where + " must be a mapping of " + String.join(", ", REDIS_SECTION_KEYS));
+            return;
+        }
+        for (Iterator<String> names = section.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!REDIS_SECTION_KEYS.contains(name)) {
+                problems.add(where + ": unknown key '" + name + "' (known: " + String.join(", ", REDIS_SECTION_KEYS) + ")");
+            }
+        }
+        String host = text(section, "host", "localhost");
+        String port = text(section, "port", "6379");
+        String db = text(section, "db", "0");
+        if (host.isBlank() || host.contains("/") || host.contains("@")) {
+            problems.add(where + ".host must be a host name or address, was '" + host + "'");
+            return;
+        }
+        if (!port.matches("\\d{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+            problems.add(where + ".port must be 1-65535, was '" + port + "'");
+            return;
+        }
+        if (!db.matches("\\d{1,5}")) {
+            problems.add(where + ".db must be a database number, was '" + db + "'");
+            return;
+        }
+        JsonNode ssl = section.path("ssl");
+        if (!ssl.isMissingNode() && !ssl.isNull() && !ssl.isBoolean()) {
+            problems.add(where + ".ssl must be true or false, was '" + ssl.asText() + "'");
+            return;
+        }
+        String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        fileValues.put(RedisConfig.URL.env(), (ssl.asBoolean(false) ? "rediss" : "redis") + "://" + hostPart + ":" + port + "/" + db);
+        JsonNode password = section.path("password");
+        if (!password.isMissingNode() && !password.isNull()) {
+            fileValues.put(RedisConfig.PASSWORD.env(), password.asText());
+        }
+        JsonNode pool = section.path("connection_pool_size");
+        if (!pool.isMissingNode() && !pool.isNull()) {
+            fileValues.put(RedisConfig.POOL_SIZE.env(), pool.asText());
+        }
+    }
+
+    private static String text(JsonNode section, String name, String def) {
+        JsonNode n = section.path(name);
+        return n.isMissingNode() || n.isNull() ? def : n.asText().trim();
     }
 }

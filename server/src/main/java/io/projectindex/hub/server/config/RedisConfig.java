@@ -19,16 +19,19 @@ import java.util.Optional;
  * @param partitions     fan-out channels (and key hash tags); every node must use the same number
  * @param timeout        longest a command may take before the call fails as unavailable
  * @param idempotencyTtl how long an event id is remembered for idempotent republishing
+ * @param poolSize       connections the hub's command client may open to Redis (pub/sub has its own)
  */
 public record RedisConfig(Optional<String> url, String mode, List<String> clusterNodes, Optional<String> sentinelMaster,
                           List<String> sentinelNodes, Optional<String> password, int partitions, Duration timeout,
-                          Duration idempotencyTtl) {
+                          Duration idempotencyTtl, int poolSize) {
     /** Fan-out partitions (16). */
     public static final int DEFAULT_PARTITIONS = 16;
     /** Command timeout (5000 ms). */
     public static final int DEFAULT_TIMEOUT_MS = 5000;
     /** Idempotency window (86,400 s = 24 h). */
     public static final int DEFAULT_IDEMPOTENCY_TTL_SECONDS = 86_400;
+    /** Command connections per node (8). */
+    public static final int DEFAULT_POOL_SIZE = 8;
 
     public static final Setting<String> URL = Setting.secret("REDIS_URL", "--redis-url",
             "Redis URL (redis://[:password@]host:port[/db]); turns on multi-node mode");
@@ -49,9 +52,11 @@ public record RedisConfig(Optional<String> url, String mode, List<String> cluste
     public static final Setting<Integer> IDEMPOTENCY_TTL_SECONDS = Setting.integer("REDIS_IDEMPOTENCY_TTL_SECONDS",
             "--redis-idempotency-ttl-seconds", DEFAULT_IDEMPOTENCY_TTL_SECONDS, 60, 365 * 86_400,
             "how long Redis remembers an event id for idempotent republishing, in seconds");
+    public static final Setting<Integer> POOL_SIZE = Setting.integer("REDIS_POOL_SIZE", "--redis-pool-size",
+            DEFAULT_POOL_SIZE, 1, 256, "connections a node's command client may open to Redis (pub/sub has its own)");
 
     public static final List<Setting<?>> SETTINGS = List.of(URL, MODE, CLUSTER_NODES, SENTINEL_MASTER, SENTINEL_NODES,
-            PASSWORD, PARTITIONS, TIMEOUT_MS, IDEMPOTENCY_TTL_SECONDS);
+            PASSWORD, PARTITIONS, TIMEOUT_MS, IDEMPOTENCY_TTL_SECONDS, POOL_SIZE);
 
     public RedisConfig {
         clusterNodes = List.copyOf(clusterNodes);
@@ -65,7 +70,7 @@ public record RedisConfig(Optional<String> url, String mode, List<String> cluste
         return new RedisConfig(v.optional(URL).filter(s -> !s.isBlank()), v.get(MODE), list(v.optional(CLUSTER_NODES)),
                 v.optional(SENTINEL_MASTER).filter(s -> !s.isBlank()), list(v.optional(SENTINEL_NODES)),
                 v.optional(PASSWORD).filter(s -> !s.isBlank()), v.get(PARTITIONS), Duration.ofMillis(v.get(TIMEOUT_MS)),
-                Duration.ofSeconds(v.get(IDEMPOTENCY_TTL_SECONDS)));
+                Duration.ofSeconds(v.get(IDEMPOTENCY_TTL_SECONDS)), v.get(POOL_SIZE));
     }
 
     /** True when the hub runs in multi-node mode. */

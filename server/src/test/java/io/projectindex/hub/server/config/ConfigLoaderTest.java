@@ -97,4 +97,54 @@ class ConfigLoaderTest {
                         "ANOMALY_DETECTION_WINDOW_MINUTES", "WEBSOCKET_LOG_LEVEL", "REDIS_URL", "DATABASE_URL");
         assertThat(HubConfig.SETTINGS.stream().map(Setting::flag)).doesNotHaveDuplicates();
     }
+
+    @Test
+    void theOriginalDesignsRedisBlockIsReadAsUrlPasswordAndPoolSize(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, """
+                redis:
+                  host: localhost
+                  port: 6380
+                  db: 2
+                  password: s3cret
+                  ssl: false
+                  connection_pool_size: 20
+                """);
+        HubConfig c = ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString()));
+        assertThat(c.redis().enabled()).isTrue();
+        assertThat(c.redis().url()).contains("redis://localhost:6380/2");
+        assertThat(c.redis().password()).contains("s3cret");
+        assertThat(c.redis().poolSize()).isEqualTo(20);
+
+        Files.writeString(file, "redis: {host: cache.internal, ssl: true}\n");
+        c = ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString()));
+        assertThat(c.redis().url()).contains("rediss://cache.internal:6379/0");
+        assertThat(c.redis().password()).isEmpty();
+        assertThat(c.redis().poolSize()).isEqualTo(RedisConfig.DEFAULT_POOL_SIZE);
+
+        // The environment still wins over the file.
+        c = ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString(), "REDIS_URL", "redis://127.0.0.1:6379"));
+        assertThat(c.redis().url()).contains("redis://127.0.0.1:6379");
+    }
+
+    @Test
+    void aMalformedRedisBlockIsRefusedNamingEachProblem(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("hub.yaml");
+        Files.writeString(file, "redis: {host: localhost, port: 99999, timeout: 3}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
+                .hasMessageContaining("redis: unknown key 'timeout'")
+                .hasMessageContaining("redis.port must be 1-65535, was '99999'");
+
+        Files.writeString(file, "redis: {connection_pool_size: 0}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
+                .hasMessageContaining("REDIS_POOL_SIZE");
+
+        Files.writeString(file, "redis: {host: localhost}\nREDIS_URL: redis://other:6379\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
+                .hasMessageContaining("REDIS_URL is also set by the redis section");
+
+        Files.writeString(file, "redis: localhost\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
+                .hasMessageContaining("redis must be a mapping");
+    }
 }

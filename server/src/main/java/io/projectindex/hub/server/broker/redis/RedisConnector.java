@@ -89,7 +89,7 @@ public final class RedisConnector {
                 .setNetClientOptions(new NetClientOptions().setTcpKeepAlive(true).setTcpNoDelay(true)
                         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS))
                 .setMaxWaitingHandlers(MAX_PIPELINED)
-                .setMaxPoolSize(8)
+                .setMaxPoolSize(config.poolSize())
                 .setMaxPoolWaiting(1024);
         config.password().ifPresent(o::setPassword);
         return o;
