@@ -36,6 +36,27 @@ class MonitoringApiIT {
         }
     }
 
+    /** The same on the real default history: HUB_HISTORY_BACKEND=auto is SQLite in HUB_DATA_DIR. */
+    @Test
+    void aFreshHubOnTheDefaultSqliteHistoryIsHealthyAndReady(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dataDir) {
+        try (TestHub hub = TestHub.start(java.util.Map.of("HUB_HISTORY_BACKEND", "auto",
+                "HUB_DATA_DIR", dataDir.toString()))) {
+            Response health = hub.get(WS + "/health");
+            assertThat(health.status()).as(health.body()).isEqualTo(200);
+            assertThat(health.json().path("status").asText()).as(health.body()).isEqualTo("healthy");
+            JsonNode checks = health.json().path("checks");
+            assertThat(checks.size()).isGreaterThanOrEqualTo(5);
+            checks.fields().forEachRemaining(c -> assertThat(c.getValue().path("healthy").asBoolean())
+                    .as("check %s: %s", c.getKey(), c.getValue()).isTrue());
+            assertThat(checks.path("history_store").path("backend").asText()).isEqualTo("sqlite");
+            assertThat(checks.path("history_store").path("required").asBoolean()).isTrue();
+            assertThat(dataDir.resolve("history.db")).exists();
+            Response ready = hub.get("/readyz");
+            assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.json().path("status").asText()).isEqualTo("ready");
+        }
+    }
+
     @Test
     void aScriptedWorkloadMovesEachMetricByExactlyWhatHappened() throws Exception {
         try (TestHub hub = TestHub.start()) {
