@@ -66,13 +66,14 @@ final class MonitoringApi {
         return services.authenticator().authenticate(WebSocketEndpoint.bearer(ctx.request(), null));
     }
 
-    /** Runs {@code handler} for admins; 401 without a valid token, 403 without the admin scope. */
+    /** Runs {@code handler} for admins; 401 without a valid token (audited as auth_failure), 403 without the admin scope (audited as admin, allowed false). */
     private void admin(RoutingContext ctx, java.util.function.Consumer<RoutingContext> handler) {
         Principal p;
         try {
             p = principal(ctx);
         } catch (AuthenticationException e) {
             services.metrics().error("unauthorized", "monitoring");
+            services.audit().authFailure("http", WebSocketEndpoint.remoteIp(ctx.request()), e.getMessage());
             HttpErrors.send(ctx.response(), 401, ErrorCode.UNAUTHORIZED, "authentication required", Map.of());
             return;
         }

@@ -5,16 +5,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -175,33 +170,11 @@ class HubMetricsTest {
         assertThat(text.value(P + "health_score")).isNaN();
     }
 
-    /** Runs promtool's linter when it is installed (CI installs the Debian prometheus package); the parser above always runs. */
+    /** Runs promtool's linter when it is on PATH ({@code .ci/run} installs it); the parser above always runs. */
     @Test
     void scrapePassesPromtoolCheckMetrics(@TempDir Path dir) throws IOException, InterruptedException {
-        File promtool = findOnPath("promtool");
-        assumeTrue(promtool != null, "promtool is not installed");
+        assumeTrue(Promtool.find() != null, "promtool is not on PATH");
         workload();
-        Path scrape = dir.resolve("scrape.txt");
-        Files.writeString(scrape, metrics.scrape(), StandardCharsets.UTF_8);
-        Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics")
-                .redirectInput(scrape.toFile()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        assertThat(out).as("promtool output").isEmpty();
-        assertThat(p.exitValue()).isZero();
-    }
-
-    private static File findOnPath(String name) {
-        String path = System.getenv("PATH");
-        if (path == null) {
-            return null;
-        }
-        for (String dir : List.of(path.split(File.pathSeparator))) {
-            File f = new File(dir, name);
-            if (f.canExecute()) {
-                return f;
-            }
-        }
-        return null;
+        Promtool.assertCheckMetricsPasses(metrics.scrape(), dir);
     }
 }

@@ -103,6 +103,18 @@ final class AuthFixtures {
         return head.toString(StandardCharsets.US_ASCII);
     }
 
+    /** The lines of the audit file so far that satisfy {@code match} (none before the file exists). */
+    static List<JsonNode> auditLines(Path auditFile, Predicate<JsonNode> match) {
+        if (!Files.exists(auditFile)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(auditFile).stream().map(Json::readTree).filter(match).toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits for a line of the audit file that satisfies {@code match}. */
     static JsonNode awaitAudit(Path auditFile, Predicate<JsonNode> match) {
         JsonNode[] found = new JsonNode[1];

@@ -6,6 +6,8 @@ import io.projectindex.hub.server.auth.TokenMinter;
 import io.projectindex.hub.server.testing.Events;
 import io.projectindex.hub.server.testing.TestHub;
 import io.projectindex.hub.server.testing.WsRecorder;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -20,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import static io.projectindex.hub.server.transport.AuthFixtures.SECRET;
@@ -32,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Authentication and permissions end to end against a hub configured with an HS256 secret:
  * the handshake refuses missing and invalid tokens with 401 before any upgrade, a valid token's
  * {@code sub} is the connection's user, projects and scopes are enforced on subscribe, replay,
- * live delivery, publish and history, and each refusal and publish is audited.
+ * live delivery, publish and history, the monitoring API is for {@code admin} tokens only, and
+ * each refusal, publish and monitoring call is audited.
  */
 class AuthenticationIT {
     private static final UUID P1 = UUID.randomUUID();
@@ -182,6 +186,95 @@ class AuthenticationIT {
         assertThat(get(path + P1, alice()).status()).isEqualTo(200);
         String publishOnly = token("indexer", List.of("*"), "events:publish", Duration.ofHours(1));
         assertThat(get(path + P1, publishOnly).status()).as("events:publish alone does not read").isEqualTo(403);
+    }
+
+    /**
+     * Every monitoring route mounted by {@link MonitoringApi}, with parameters that are valid (an
+     * admin gets 200). The test below checks this list against the router, so a new route cannot
+     * be left out.
+     */
+    private static final List<String> ADMIN_ROUTES = List.of(
+            "/metrics",
+            "/metrics/prometheus",
+            "/performance?window_minutes=5",
+            "/connections",
+            "/events/statistics?window_minutes=5",
+            "/queue/status",
+            "/anomalies?window_minutes=5&metric_name=events_per_second",
+            "/alerts",
+            "/filters",
+            "/debug/internal-state");
+
+    @Test
+    void theMonitoringApiIs401WithoutATokenAnd403WithoutTheAdminScopeAndIsAudited() {
+        Router router = Router.router(hub.server().vertx());
+        MonitoringApi.mount(router, null, null);
+        List<String> mounted = router.getRoutes().stream().map(Route::getPath).filter(Objects::nonNull)
+                .map(p -> p.substring(MonitoringApi.BASE.length())).filter(p -> !p.equals("/health")).toList();
+        assertThat(ADMIN_ROUTES).extracting(r -> r.split("\\?")[0]).containsExactlyInAnyOrderElementsOf(mounted);
+
+        String reader = token("monitor-reader", List.of("*"), "events:read events:publish", Duration.ofHours(1));
+        String admin = token("monitor-admin", List.of(), "admin", Duration.ofHours(1));
+        String wrongSecret = TokenMinter.hs256("some-other-secret-of-at-least-32-bytes!!".getBytes(StandardCharsets.UTF_8),
+                TokenMinter.Spec.of("mallory", List.of("*"), "admin", Instant.now(), Instant.now().plusSeconds(600)));
+        for (String route : ADMIN_ROUTES) {
+            String path = MonitoringApi.BASE + route;
+            TestHub.Response anonymous = get(path, null);
+            assertThat(anonymous.status()).as("%s without a token", route).isEqualTo(401);
+            assertThat(anonymous.json().path("error").asText()).isEqualTo("UNAUTHORIZED");
+            assertThat(get(path, wrongSecret).status()).as("%s with a forged admin token", route).isEqualTo(401);
+            TestHub.Response forbidden = get(path, reader);
+            assertThat(forbidden.status()).as("%s without the admin scope", route).isEqualTo(403);
+            assertThat(forbidden.json().path("error").asText()).isEqualTo("FORBIDDEN");
+            assertThat(forbidden.body()).doesNotContain("node_id");
+            TestHub.Response allowed = get(path, admin);
+            assertThat(allowed.status()).as("%s as admin: %s", route, allowed.body()).isEqualTo(200);
+        }
+        // Parameters are checked only for admins: a bad one is 403 for others, 400 for an admin.
+        String badMetric = MonitoringApi.BASE + "/anomalies?metric_name=latency";
+        assertThat(get(badMetric, reader).status()).isEqualTo(403);
+        assertThat(get(badMetric, admin).status()).isEqualTo(400);
+        assertThat(get(MonitoringApi.BASE + "/performance?window_minutes=0", admin).status()).isEqualTo(400);
+
+        JsonNode refused = awaitAudit(auditFile, n -> n.path("event").asText().equals("admin")
+                && n.path("user").asText().equals("monitor-reader") && n.path("path").asText().endsWith("/debug/internal-state"));
+        assertThat(refused.path("allowed").isBoolean()).isTrue();
+        assertThat(refused.path("allowed").asBoolean()).isFalse();
+        assertThat(refused.path("method").asText()).isEqualTo("GET");
+        assertThat(refused.path("path").asText()).isEqualTo(MonitoringApi.BASE + "/debug/internal-state");
+        assertThat(refused.path("remote_ip").asText()).isEqualTo("127.0.0.1");
+        JsonNode used = awaitAudit(auditFile, n -> n.path("event").asText().equals("admin")
+                && n.path("user").asText().equals("monitor-admin") && n.path("path").asText().endsWith("/metrics/prometheus"));
+        assertThat(used.path("allowed").asBoolean()).isTrue();
+        assertThat(used.path("method").asText()).isEqualTo("GET");
+        for (String route : ADMIN_ROUTES) {
+            String path = MonitoringApi.BASE + route.split("\\?")[0];
+            awaitAudit(auditFile, n -> n.path("event").asText().equals("admin") && n.path("user").asText().equals("monitor-reader")
+                    && n.path("path").asText().equals(path) && !n.path("allowed").asBoolean(true));
+        }
+        // A refused token on a monitoring route is an authentication failure like on any other REST route.
+        awaitAudit(auditFile, n -> n.path("event").asText().equals("auth_failure") && n.path("transport").asText().equals("http")
+                && n.path("reason").asText().contains("signature"));
+    }
+
+    @Test
+    void theHealthRouteTellsEveryoneTheStatusAndOnlyAdminsTheChecks() {
+        String path = MonitoringApi.BASE + "/health";
+        String reader = token("health-reader", List.of("*"), "events:read", Duration.ofHours(1));
+        String expired = token("monitor-admin", List.of(), "admin", Duration.ofSeconds(-60));
+        for (String t : java.util.Arrays.asList(null, reader, expired, "not.a.jwt")) {
+            // Refused handshakes and 401/403s of the other tests may have made this hub degraded or unhealthy (503).
+            TestHub.Response r = get(path, t);
+            assertThat(r.status()).as("health with %s", t).isIn(200, 503);
+            assertThat(r.json().path("status").asText()).isIn("healthy", "degraded", "unhealthy");
+            assertThat(r.json().has("timestamp")).isTrue();
+            assertThat(r.json().has("checks")).as("checks shown with %s", t).isFalse();
+            assertThat(r.json().size()).as("only status and timestamp: %s", r.body()).isEqualTo(2);
+        }
+        TestHub.Response full = get(path, token("monitor-admin", List.of(), "admin", Duration.ofHours(1)));
+        assertThat(full.status()).isIn(200, 503);
+        assertThat(full.json().path("checks").path("history_store").path("healthy").asBoolean()).isTrue();
+        assertThat(full.json().path("checks").size()).isGreaterThan(1);
     }
 
 }

@@ -10,15 +10,18 @@ import io.projectindex.hub.server.testing.WsRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.projectindex.hub.server.transport.AuthFixtures.SECRET;
+import static io.projectindex.hub.server.transport.AuthFixtures.auditLines;
 import static io.projectindex.hub.server.transport.AuthFixtures.handshake;
 import static io.projectindex.hub.server.transport.AuthFixtures.token;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +29,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Every limit of docs/security.md ("Limits") triggers its own error or close code and counts in
- * its metric: connections per node and per user (WebSocket 4029, SSE 503/429), the handshake rate
+ * its metric (and the connection limits in the audit log): connections per node and per user (WebSocket 4029, SSE 503/429), the handshake rate
  * (429), subscriptions (LIMIT_EXCEEDED), message size (MESSAGE_TOO_LARGE + 1009), frames over the
  * read limit (1009) and broken framing (1002), invalid UTF-8 (1007), JSON depth and number size
  * (INVALID_MESSAGE), publish body size and events per publish (413). The inbound rate limit
@@ -58,13 +61,22 @@ class LimitsIT {
                 .as("%s %s", name, List.of(tags)).isEqualTo(expected));
     }
 
+    /** Waits until the audit file has exactly {@code expected} {@code connection_limit} lines for {@code limit}. */
+    static List<JsonNode> awaitLimitAudits(Path auditFile, String limit, int expected) {
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(auditLines(auditFile,
+                n -> n.path("event").asText().equals("connection_limit") && n.path("limit").asText().equals(limit)))
+                .as("connection_limit %s audit lines", limit).hasSize(expected));
+        return auditLines(auditFile, n -> n.path("event").asText().equals("connection_limit"));
+    }
+
     static URI stream(TestHub h, String query) {
         return URI.create(h.baseUrl() + "/api/v1/project-index/events/stream?project_id=" + UUID.randomUUID() + query);
     }
 
     @Test
-    void theNodeConnectionLimitClosesWebSocketsWith4029AndRefusesStreamsWith503() {
-        try (TestHub small = TestHub.start(Map.of("WEBSOCKET_MAX_CONNECTIONS", "2"))) {
+    void theNodeConnectionLimitClosesWebSocketsWith4029AndRefusesStreamsWith503(@TempDir Path dir) {
+        Path audit = dir.resolve("audit.log");
+        try (TestHub small = TestHub.start(Map.of("WEBSOCKET_MAX_CONNECTIONS", "2", "HUB_AUDIT_LOG", audit.toString()))) {
             WsRecorder a = small.connectWelcomed("");
             SseRecorder s = SseRecorder.open(stream(small, ""), Map.of());
             assertThat(s.status()).isEqualTo(200);
@@ -75,14 +87,22 @@ class LimitsIT {
             assertThat(refused.error().path("error").asText()).isEqualTo("LIMIT_EXCEEDED");
             assertThat(refused.error().path("details").path("limit").asText()).isEqualTo("max_connections");
             assertThat(count(small, "connections_rejected", "reason", "connection_limit")).isEqualTo(2);
+            List<JsonNode> lines = awaitLimitAudits(audit, "max_connections", 2);
+            assertThat(lines).hasSize(2).allSatisfy(line -> {
+                assertThat(line.path("max").asLong()).isEqualTo(2);
+                assertThat(line.path("user").asText()).isEqualTo("anonymous");
+                assertThat(line.path("remote_ip").asText()).isEqualTo("127.0.0.1");
+                assertThat(line.path("node").asText()).isNotEmpty();
+            });
             a.close();
             s.close();
         }
     }
 
     @Test
-    void thePerUserLimitClosesWebSocketsWith4029AndRefusesStreamsWith429() {
-        try (TestHub limited = TestHub.start(Map.of("AUTH_JWT_SECRET", SECRET, "HUB_AUDIT_LOG", "off",
+    void thePerUserLimitClosesWebSocketsWith4029AndRefusesStreamsWith429(@TempDir Path dir) {
+        Path audit = dir.resolve("audit.log");
+        try (TestHub limited = TestHub.start(Map.of("AUTH_JWT_SECRET", SECRET, "HUB_AUDIT_LOG", audit.toString(),
                 "WEBSOCKET_MAX_CONNECTIONS_PER_USER", "1"))) {
             String t = token("alice", List.of("*"), "events:read", Duration.ofHours(1));
             WsRecorder first = limited.connectWelcomed("token=" + t);
@@ -91,14 +111,21 @@ class LimitsIT {
             assertThat(refused.status()).isEqualTo(429);
             assertThat(refused.error().path("details").path("limit").asText()).isEqualTo("max_connections_per_user");
             assertThat(count(limited, "connections_rejected", "reason", "user_connection_limit")).isEqualTo(2);
+            List<JsonNode> lines = awaitLimitAudits(audit, "max_connections_per_user", 2);
+            assertThat(lines).hasSize(2).allSatisfy(line -> {
+                assertThat(line.path("max").asLong()).isEqualTo(1);
+                assertThat(line.path("user").asText()).isEqualTo("alice");
+                assertThat(line.path("remote_ip").asText()).isEqualTo("127.0.0.1");
+            });
             first.close();
         }
     }
 
     @Test
-    void theHandshakeRatePerAddressIs429ForWebSocketsAndStreams() {
+    void theHandshakeRatePerAddressIs429ForWebSocketsAndStreams(@TempDir Path dir) {
+        Path audit = dir.resolve("audit.log");
         try (TestHub limited = TestHub.start(Map.of("WEBSOCKET_HANDSHAKE_RATE", "0.01", "WEBSOCKET_HANDSHAKE_BURST", "1",
-                "WEBSOCKET_HANDSHAKE_LIMIT_LOOPBACK", "true"))) {
+                "WEBSOCKET_HANDSHAKE_LIMIT_LOOPBACK", "true", "HUB_AUDIT_LOG", audit.toString()))) {
             assertThat(handshake(limited.port(), "").status()).isEqualTo(101);
             AuthFixtures.Handshake refused = handshake(limited.port(), "");
             assertThat(refused.status()).isEqualTo(429);
@@ -108,6 +135,13 @@ class LimitsIT {
             assertThat(stream.error().path("error").asText()).isEqualTo("RATE_LIMITED");
             assertThat(stream.header("Retry-After")).isNotNull();
             assertThat(count(limited, "connections_rejected", "reason", "handshake_rate_limited")).isEqualTo(2);
+            List<JsonNode> lines = awaitLimitAudits(audit, "handshake_rate", 2);
+            assertThat(lines).hasSize(2).allSatisfy(line -> {
+                assertThat(line.path("max").asDouble()).isEqualTo(0.01);
+                assertThat(line.has("user")).isTrue();
+                assertThat(line.path("user").isNull()).as("no user before authentication").isTrue();
+                assertThat(line.path("remote_ip").asText()).isEqualTo("127.0.0.1");
+            });
         }
     }
 
