@@ -4,13 +4,17 @@ import io.projectindex.hub.protocol.EventType;
 import io.projectindex.hub.protocol.PersistenceLevel;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** What a durable backend promises beyond the common contract: restarts and checksums. */
+/** What a durable backend promises beyond the common contract: restarts, checksums and bulk cleanup. */
 public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
 
     /** Overwrites the stored {@code data} of one event behind the store's back. */
@@ -82,6 +86,78 @@ public abstract class DurableHistoryStoreContract extends HistoryStoreContract {
         assertThat(all.head()).isEqualTo(new StreamPosition("redis123", 4));
         assertThat(appendOne(progress(p)).position()).isEqualTo(new StreamPosition("redis123", 5));
         assertThat(append(first.get(0).source()).get(0).duplicate()).isTrue();
+    }
+
+    @Test
+    void cleanupDeletesMoreThanTwoBatchesOfExpiredRowsAndNothingElse() throws Exception {
+        // 2,500 expired rows need three delete batches of at most 1,000 (the last one partial);
+        // unexpired rows of every other level sit between them in the same projects.
+        int expiredPerProject = 500;
+        List<UUID> projects = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(),
+                UUID.randomUUID());
+        PersistenceLevel[] kept = {PersistenceLevel.SHORT_TERM, PersistenceLevel.MEDIUM_TERM,
+                PersistenceLevel.LONG_TERM, PersistenceLevel.PERMANENT};
+        Map<UUID, List<StoredEvent>> survivors = new HashMap<>();
+        Map<UUID, Long> lastExpired = new HashMap<>();
+        int expired = 0;
+        for (UUID p : projects) {
+            for (int chunk = 0; chunk < 5; chunk++) {
+                List<NewEvent> batch = new ArrayList<>();
+                for (int i = 0; i < expiredPerProject / 5; i++) {
+                    batch.add(event(p, EventType.ANALYSIS_PROGRESS, PersistenceLevel.MEMORY_ONLY));
+                    if (i % 25 == 0) {
+                        batch.add(event(p, EventType.DEPENDENCY_CHANGED, kept[(chunk + i / 25) % kept.length]));
+                    }
+                }
+                for (AppendResult r : await(store.append(batch, announce))) {
+                    if (r.event().persistence() == PersistenceLevel.MEMORY_ONLY) {
+                        expired++;
+                        lastExpired.put(p, r.event().offset());
+                    } else {
+                        survivors.computeIfAbsent(p, k -> new ArrayList<>()).add(r.event());
+                    }
+                }
+            }
+        }
+        assertThat(expired).isEqualTo(2500);
+        int survivorCount = survivors.values().stream().mapToInt(List::size).sum();
+        assertThat(survivorCount).isEqualTo(5 * 5 * 4);
+
+        assertThat(removed(await(store.cleanup(clock.now().plus(Duration.ofMinutes(59)))))).isZero();
+        clock.advance(Duration.ofHours(1));
+        assertThat(removed(await(store.cleanup(clock.now())))).isEqualTo(expired);
+        assertThat(removed(await(store.cleanup(clock.now())))).as("nothing left for a second pass").isZero();
+
+        for (UUID p : projects) {
+            List<StoredEvent> all = readAll(p);
+            assertThat(all).extracting(StoredEvent::id)
+                    .containsExactlyElementsOf(survivors.get(p).stream().map(StoredEvent::id).toList());
+            assertThat(all).extracting(StoredEvent::persistence).doesNotContain(PersistenceLevel.MEMORY_ONLY);
+            ReadResult first = read(ReadRequest.fromStart(p, null, 1));
+            assertThat(first.removedThrough()).isEqualTo(lastExpired.get(p));
+            assertThat(first.head().offset()).isEqualTo(expiredPerProject + 20);
+        }
+        reopen();
+        for (UUID p : projects) {
+            assertThat(readAll(p)).extracting(StoredEvent::id)
+                    .containsExactlyElementsOf(survivors.get(p).stream().map(StoredEvent::id).toList());
+        }
+        // The short-term ones go a day later, the rest stays.
+        clock.advance(Duration.ofHours(24));
+        assertThat(removed(await(store.cleanup(clock.now())))).isEqualTo(5 * 5);
+    }
+
+    /** Every event of a project, paging through the store. */
+    protected List<StoredEvent> readAll(UUID p) {
+        List<StoredEvent> out = new ArrayList<>();
+        long after = 0;
+        ReadResult page;
+        do {
+            page = read(ReadRequest.afterOffset(p, after, null, 100));
+            out.addAll(page.events());
+            after = page.events().isEmpty() ? after : page.events().get(page.events().size() - 1).offset();
+        } while (page.hasMore());
+        return out;
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,7 +39,11 @@ public final class TestHub implements AutoCloseable {
         return start(settings, HubClock.SYSTEM);
     }
 
-    /** Starts a hub with defaults for tests (port 0, memory history) plus {@code settings} (env names). */
+    /**
+     * Starts a hub with defaults for tests (port 0, memory history) plus {@code settings} (env names).
+     * A setting mapped to {@code null} removes the test default, so the hub's own default applies
+     * (e.g. {@code HUB_HISTORY_BACKEND -> null} starts the hub as {@code serve} would, unconfigured).
+     */
     public static TestHub start(Map<String, String> settings, HubClock clock) {
         Map<String, String> all = new HashMap<>();
         all.put("HUB_PORT", "0");
@@ -48,6 +53,7 @@ public final class TestHub implements AutoCloseable {
         all.put("WEBSOCKET_RATE_LIMIT_TOKENS", "0");
         all.put("WEBSOCKET_LOG_LEVEL", "warn");
         all.putAll(settings);
+        all.values().removeIf(Objects::isNull);
         try {
             HubServer s = HubServer.start(HubConfig.of(all), clock).toCompletionStage().toCompletableFuture()
                     .get(30, TimeUnit.SECONDS);

@@ -4,33 +4,48 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.projectindex.hub.server.testing.Events;
 import io.projectindex.hub.server.testing.TestHub;
 import io.projectindex.hub.server.testing.WsRecorder;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The embedded default keeps streams across a restart: same epoch, contiguous offsets, no gap. */
+/**
+ * The embedded default keeps streams across a restart: same epoch, contiguous offsets, no gap. Run
+ * once as {@code serve} with no history configuration at all (only the data directory, which the
+ * test must point at a temporary one) and once with {@code HUB_HISTORY_BACKEND=sqlite} set.
+ */
 class SqliteRestartIT {
     @TempDir
     Path dataDir;
 
-    private Map<String, String> settings() {
-        return Map.of("HUB_HISTORY_BACKEND", "sqlite", "HUB_DATA_DIR", dataDir.toString());
+    private Map<String, String> settings(boolean explicitBackend) {
+        Map<String, String> s = new HashMap<>();
+        s.put("HUB_DATA_DIR", dataDir.toString());
+        // null removes TestHub's memory default: the hub's own default (auto, no DATABASE_URL) applies.
+        s.put("HUB_HISTORY_BACKEND", explicitBackend ? "sqlite" : null);
+        return s;
     }
 
-    @Test
-    void aRestartOnTheSameSqliteFileKeepsTheEpochAndAResumeHasNoGap() {
+    @ParameterizedTest(name = "explicit HUB_HISTORY_BACKEND=sqlite: {0}")
+    @ValueSource(booleans = {false, true})
+    void aRestartOnTheSameSqliteFileKeepsTheEpochAndAResumeHasNoGap(boolean explicitBackend) {
         UUID project = UUID.randomUUID();
         UUID session = UUID.randomUUID();
         String epoch;
-        try (TestHub hub = TestHub.start(settings())) {
+        try (TestHub hub = TestHub.start(settings(explicitBackend))) {
+            assertThat(hub.server().services().config().history().backend())
+                    .isEqualTo(explicitBackend ? "sqlite" : "auto");
             assertThat(hub.server().services().history().backend()).isEqualTo("sqlite");
+            assertThat(hub.get("/api/v1/project-index/websocket/debug/internal-state").json()
+                    .path("history").path("backend").asText()).isEqualTo("sqlite");
             WsRecorder ws = hub.connectWelcomed("");
             ws.request("{\"action\":\"subscribe\",\"project_id\":\"" + project + "\"}");
             JsonNode first = hub.publish(Events.progress(project, session, 10)).path("accepted").get(0);
@@ -45,7 +60,8 @@ class SqliteRestartIT {
         }
         assertThat(dataDir.resolve("history.db")).exists();
 
-        try (TestHub hub = TestHub.start(settings())) {
+        try (TestHub hub = TestHub.start(settings(explicitBackend))) {
+            assertThat(hub.server().services().history().backend()).isEqualTo("sqlite");
             // Resume as a client that had seen offsets 1 and 2 before the restart.
             WsRecorder ws = hub.connectWelcomed("");
             JsonNode ack = ws.request("{\"action\":\"subscribe\",\"project_id\":\"" + project
