@@ -229,6 +229,8 @@ public final class HubServer {
     private void cleanup() {
         services.history().cleanup(services.clock().now()).onSuccess(r -> {
             services.lastCleanup().set(r);
+            services.metrics().cleanedFromMemory().increment(r.memoryCleaned());
+            services.metrics().cleanedFromDatabase().increment(r.databaseCleaned());
             if (r.memoryCleaned() + r.databaseCleaned() > 0) {
                 log.info("history cleanup removed {} events from memory, {} from the database", r.memoryCleaned(),
                         r.databaseCleaned());

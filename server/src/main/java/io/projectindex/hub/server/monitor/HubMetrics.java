@@ -77,6 +77,8 @@ public final class HubMetrics implements AutoCloseable {
     private final TaggedCounters publishFailures;
     private final TaggedCounters replays;
     private final TaggedCounters resumes;
+    private final Counter cleanedFromMemory;
+    private final Counter cleanedFromDatabase;
     private final TaggedCounters sseClosed;
 
     /** All hub meters plus the JVM, GC, thread, processor and uptime binders. */
@@ -160,6 +162,12 @@ public final class HubMetrics implements AutoCloseable {
                 "Publishes that failed on the server side (store unavailable, timeout), by reason", MAX_TAG_SERIES, "reason");
         replays = new TaggedCounters(registry, PREFIX + "replays", "Replay requests, by outcome", MAX_TAG_SERIES, "outcome");
         resumes = new TaggedCounters(registry, PREFIX + "resumes", "Resuming subscribes, by outcome", MAX_TAG_SERIES, "outcome");
+        cleanedFromMemory = Counter.builder(PREFIX + "history_cleaned_events")
+                .description("Expired events removed by the scheduled history cleanup, by tier").tag("tier", "memory")
+                .register(registry);
+        cleanedFromDatabase = Counter.builder(PREFIX + "history_cleaned_events")
+                .description("Expired events removed by the scheduled history cleanup, by tier").tag("tier", "database")
+                .register(registry);
         sseClosed = new TaggedCounters(registry, PREFIX + "sse_streams_ended",
                 "Server-Sent Events streams ended, by reason (client, shutdown, slow_consumer, stalled, token_expired, unavailable)",
                 MAX_TAG_SERIES, "reason");
@@ -278,6 +286,16 @@ public final class HubMetrics implements AutoCloseable {
     /** Replay requests by {@code outcome}, e.g. complete, truncated, failed. */
     public Counter replays(String outcome) {
         return replays.get(outcome);
+    }
+
+    /** Expired events the scheduled cleanup removed from the memory tier, in total. */
+    public Counter cleanedFromMemory() {
+        return cleanedFromMemory;
+    }
+
+    /** Expired events the scheduled cleanup removed from the durable tier, in total. */
+    public Counter cleanedFromDatabase() {
+        return cleanedFromDatabase;
     }
 
     /** Resuming subscribes by {@code outcome}, e.g. recovered, too_many, epoch_changed. */

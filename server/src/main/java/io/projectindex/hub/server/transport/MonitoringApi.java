@@ -311,6 +311,9 @@ final class MonitoringApi {
                     history.put("backend", services.history().backend());
                     history.put("last_cleanup", Map.of("memory_cleaned", services.lastCleanup().get().memoryCleaned(),
                             "database_cleaned", services.lastCleanup().get().databaseCleaned()));
+                    history.put("cleaned_total", Map.of(
+                            "memory_cleaned", (long) services.metrics().cleanedFromMemory().count(),
+                            "database_cleaned", (long) services.metrics().cleanedFromDatabase().count()));
                     body.put("history", history);
                     body.put("broker", services.broker().name());
                     body.put("fan_out", services.broker().stats());

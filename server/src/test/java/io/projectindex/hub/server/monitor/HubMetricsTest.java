@@ -106,7 +106,7 @@ class HubMetricsTest {
         workload();
         PrometheusText text = PrometheusText.parse(metrics.scrape());
         assertThat(text.labelNames(P)).isSubsetOf(Set.of("event_type", "outcome", "reason", "backend", "direction",
-                "status", "error_type", "component", "severity", "action", "code", "le"));
+                "status", "tier", "error_type", "component", "severity", "action", "code", "le"));
     }
 
     @Test

@@ -78,11 +78,18 @@ class ScheduledCleanupIT {
             // memory_only events expire one hour after their timestamp; the others last a day or more.
             clock.advance(Duration.ofHours(1));
 
-            // The next pass of the timer removes the four from both tiers and the API reports it.
-            // (Each pass overwrites the report; the following ones report 0, so poll often.)
-            await().atMost(Duration.ofSeconds(15)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(20))
-                    .until(() -> lastCleanup(hub), c -> c.path("memory_cleaned").asLong() == 4
-                            && c.path("database_cleaned").asLong() == 4);
+            // The next pass of the timer removes the four from both tiers and the API reports it: the
+            // running totals (each later pass finds nothing, so they stay at 4) and the same in the metric.
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> hub.get(INTERNAL_STATE).json().path("history").path("cleaned_total"),
+                            c -> c.path("memory_cleaned").asLong() == 4 && c.path("database_cleaned").asLong() == 4);
+            JsonNode last = lastCleanup(hub);
+            assertThat(last.has("memory_cleaned") && last.has("database_cleaned")).as("last_cleanup %s", last).isTrue();
+            assertThat(last.path("memory_cleaned").asLong()).isIn(0L, 4L);
+            String scrape = hub.get("/api/v1/project-index/websocket/metrics/prometheus").body();
+            assertThat(scrape.lines().filter(l -> l.startsWith("project_index_websocket_history_cleaned_events_total{"))
+                    .map(l -> l.replaceAll(".*tier=\"([a-z]+)\".*\\s(\\S+)$", "$1 $2")))
+                    .containsExactlyInAnyOrder("memory 4.0", "database 4.0");
             assertThat(hub.get(INTERNAL_STATE).json().path("history").path("backend").asText()).isEqualTo(name);
 
             // The survivors are still there, from memory; the expired ones are gone and the gap is reported.
