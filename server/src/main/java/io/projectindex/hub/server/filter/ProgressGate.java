@@ -45,7 +45,17 @@ public final class ProgressGate {
 
     /** True when the event may be delivered under step {@code stepPercent} (0 = off). */
     public boolean admits(EventFacts f, int stepPercent) {
-        if (stepPercent <= 0 || f.type() != EventType.ANALYSIS_PROGRESS) {
+        return admits(f, stepPercent, 0);
+    }
+
+    /**
+     * True when the event may be delivered under two steps at once (each 0 = off), as when a
+     * subscription's filters and its connection's preferences both set N: a percentage that is
+     * neither the first, nor 100, nor error-bearing must cross a multiple of <em>each</em> step
+     * since the last delivered one (PROTOCOL §7: both must pass).
+     */
+    public boolean admits(EventFacts f, int stepA, int stepB) {
+        if ((stepA <= 0 && stepB <= 0) || f.type() != EventType.ANALYSIS_PROGRESS) {
             return true;
         }
         Double p = f.progress();
@@ -59,10 +69,14 @@ public final class ProgressGate {
         if (last == null) {
             return true;
         }
-        if (Math.floor(p / stepPercent) > Math.floor(last.percent / stepPercent)) {
+        if (crosses(p, last.percent, stepA) && crosses(p, last.percent, stepB)) {
             return true;
         }
         return f.errorCount() > Math.max(last.errors, 0);
+    }
+
+    private static boolean crosses(double p, double last, int step) {
+        return step <= 0 || Math.floor(p / step) > Math.floor(last / step);
     }
 
     /** Records a delivered event as its session's reference point; other types are ignored. */

@@ -6,10 +6,9 @@ package io.projectindex.hub.server.filter;
  *
  * <p>Combination (PROTOCOL §7): an event goes to the subscription only if the connection's
  * preferences and the subscription's filters both pass (global rules are checked once per
- * event before either). The progress threshold uses one step for both,
- * {@code max(preferences N, subscription N)} — the coarser cadence satisfies both requests —
- * and one reference point per session, kept here; so a {@code set_preferences} that changes N
- * applies at once without losing what was delivered.
+ * event before either). When both set a progress step, an event must cross a multiple of each
+ * since the last one delivered; there is one reference point per session, kept here, so a
+ * {@code set_preferences} that changes N applies at once without losing what was delivered.
  *
  * <p>Use: {@link #test} for every in-scope event (it mutates nothing), then
  * {@link #delivered} once the event has really been handed to the connection;
@@ -41,8 +40,9 @@ public final class SubscriptionFilter {
         if (!d.passed()) {
             return d;
         }
-        int step = progressStep(preferences);
-        if (step > 0 && !gate().admits(facts, step)) {
+        int own = filters.progressStep();
+        int preferred = preferences == null ? 0 : preferences.progressStep();
+        if ((own > 0 || preferred > 0) && !gate().admits(facts, own, preferred)) {
             return FilterDecision.PROGRESS_THRESHOLD;
         }
         return FilterDecision.PASS;
@@ -55,7 +55,7 @@ public final class SubscriptionFilter {
         }
     }
 
-    /** The step in force: the larger of the two specs' N (0 = off). */
+    /** The coarser of the two specs' steps (0 = both off); the threshold applies both. */
     public int progressStep(FilterGroup preferences) {
         return Math.max(filters.progressStep(), preferences == null ? 0 : preferences.progressStep());
     }

@@ -78,11 +78,15 @@ class FilterGroupsTest {
     }
 
     @Test
-    void theLargerProgressStepOfPreferencesAndFiltersApplies() {
+    void theProgressStepsOfPreferencesAndFiltersMustBothBeCrossed() {
         FilterGroup prefs = groups.acquire(spec("{\"min_progress_updates\":10}"));
         SubscriptionFilter s = groups.subscription(spec("{\"min_progress_threshold\":25}"));
         assertThat(s.progressStep(prefs)).isEqualTo(25);
         assertThat(deliver(s, prefs, 10, 24, 26, 49, 51, 75, 80, 100)).containsExactly(10.0, 26.0, 51.0, 75.0, 100.0);
+        // 24 → 26 crosses 25 but stays within 20..30 for N = 10: the preferences refuse it.
+        // 31 crosses both 25 and 30 since the last delivered one (24).
+        SubscriptionFilter both = groups.subscription(spec("{\"min_progress_threshold\":25}"));
+        assertThat(deliver(both, prefs, 24, 26, 31, 49, 50)).containsExactly(24.0, 31.0, 50.0);
 
         SubscriptionFilter only = groups.subscription(FilterSpec.DEFAULT);
         assertThat(deliver(only, prefs, 1, 5, 11, 12, 25)).containsExactly(1.0, 11.0, 25.0);
