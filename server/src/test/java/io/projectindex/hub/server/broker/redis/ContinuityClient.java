@@ -41,6 +41,7 @@ final class ContinuityClient implements AutoCloseable {
     private final List<Report> reports = Collections.synchronizedList(new ArrayList<>());
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final List<Integer> closeCodes = Collections.synchronizedList(new ArrayList<>());
+    private final List<String> closes = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread;
     private volatile boolean stop;
     private volatile String epoch;
@@ -105,7 +106,10 @@ final class ContinuityClient implements AutoCloseable {
                 continue;
             }
             if (f.isClose()) {
-                closeCodes.add(f.closeCode());
+                synchronized (closeCodes) {
+                    closeCodes.add(f.closeCode());
+                    closes.add(f.closeCode() + " " + f.reason());
+                }
                 return;
             }
             if (f.text() == null) {
@@ -168,6 +172,13 @@ final class ContinuityClient implements AutoCloseable {
     List<Integer> closeCodes() {
         synchronized (closeCodes) {
             return List.copyOf(closeCodes);
+        }
+    }
+
+    /** Every close this client received, as {@code "code reason"}, in order (for messages). */
+    List<String> closes() {
+        synchronized (closeCodes) {
+            return List.copyOf(closes);
         }
     }
 
