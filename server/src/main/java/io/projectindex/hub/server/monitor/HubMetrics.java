@@ -66,6 +66,7 @@ public final class HubMetrics implements AutoCloseable {
     private final DistributionSummary compressionRatio;
     private final Map<AlertSeverity, Counter> alertsFired = new EnumMap<>(AlertSeverity.class);
     private final Map<String, Timer> historyAppend = new ConcurrentHashMap<>();
+    private final Timer publishRequestDuration;
 
     private final TaggedCounters errors;
     private final TaggedCounters messagesReceived;
@@ -115,6 +116,9 @@ public final class HubMetrics implements AutoCloseable {
                     .description("Time to validate, append and fan out one published event, by type")
                     .tag("event_type", t.wire()).serviceLevelObjectives(LATENCY_BUCKETS).register(registry));
         }
+        publishRequestDuration = Timer.builder(PREFIX + "publish_request_duration")
+                .description("Accepted publish requests: from routing the request (before its body is read) until the 202 is written to the socket")
+                .serviceLevelObjectives(LATENCY_BUCKETS).register(registry);
         Gauge.builder(PREFIX + "active_connections", activeConnections, AtomicInteger::get)
                 .description("Open WebSocket connections on this node").register(registry);
         Gauge.builder(PREFIX + "sse_streams", sseStreams, AtomicInteger::get)
@@ -220,6 +224,11 @@ public final class HubMetrics implements AutoCloseable {
     /** A server-side publish failure; {@code reason} e.g. history_unavailable, timeout. Keep the counter. */
     public Counter publishFailed(String reason) {
         return publishFailures.get(reason);
+    }
+
+    /** Publish requests answered 202: request headers routed → body read, stored, fanned out → 202 written. */
+    public Timer publishRequestDuration() {
+        return publishRequestDuration;
     }
 
     /** Append latency of one history backend (memory, sqlite, postgres, redis). Keep the timer. */

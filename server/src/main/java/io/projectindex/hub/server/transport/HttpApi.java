@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP routes of one event loop: the WebSocket endpoint, the publish API
@@ -47,6 +48,7 @@ public final class HttpApi {
     public static final String EVENTS = BASE + "/events";
 
     private final HubServices services;
+    private static final String RECEIVED = "hub.received_nanos";
     private final Context context;
 
     private HttpApi(HubServices services, Context context) {
@@ -59,7 +61,14 @@ public final class HttpApi {
         HttpApi api = new HttpApi(services, context);
         Router router = Router.router(vertx);
         router.get(WebSocketEndpoint.PATH).handler(ctx -> websocket.handle(ctx.request()));
-        router.post(EVENTS).handler(BodyHandler.create(false).setBodyLimit(services.config().publish().maxBodyBytes()))
+        router.post(EVENTS).handler(new io.vertx.ext.web.handler.PlatformHandler() {
+                    @Override
+                    public void handle(RoutingContext ctx) {
+                        ctx.put(RECEIVED, services.clock().nanoTime()); // stamped before the body is read
+                        ctx.next();
+                    }
+                })
+                .handler(BodyHandler.create(false).setBodyLimit(services.config().publish().maxBodyBytes()))
                 .handler(api::publish);
         router.get(EVENTS).handler(api::history);
         router.get(SseEndpoint.PATH).handler(sse::handle);
@@ -98,6 +107,8 @@ public final class HttpApi {
     }
 
     private void publish(RoutingContext ctx) {
+        Long stamped = ctx.get(RECEIVED);
+        long received = stamped != null ? stamped : services.clock().nanoTime();
         if (services.lifecycle().draining()) {
             HttpErrors.unavailable(ctx.response(), "the hub is shutting down; publish to another node", 1);
             return;
@@ -125,7 +136,7 @@ public final class HttpApi {
             }
         }
         if (!services.config().publish().rateLimited()) {
-            publishAdmitted(ctx, principal, drafts);
+            publishAdmitted(ctx, principal, drafts, received);
             return;
         }
         // PUBLISH_RATE_LIMIT per publisher, shared by every node through Redis in multi-node mode.
@@ -139,11 +150,11 @@ public final class HttpApi {
                         + services.config().publish().rateBurst() + "); nothing of this request was published", waitMillis);
                 return;
             }
-            publishAdmitted(ctx, principal, drafts);
+            publishAdmitted(ctx, principal, drafts, received);
         });
     }
 
-    private void publishAdmitted(RoutingContext ctx, Principal principal, List<EventDraft> drafts) {
+    private void publishAdmitted(RoutingContext ctx, Principal principal, List<EventDraft> drafts, long received) {
         Future<List<AppendResult>> published = services.publisher().publish(drafts);
         Loops.on(context, published).onComplete(ar -> {
             if (ar.failed()) {
@@ -168,7 +179,8 @@ public final class HttpApi {
                 ar.result().forEach(r -> counts.merge(r.event().projectId(), 1, Integer::sum));
                 services.audit().published(principal.userId(), WebSocketEndpoint.remoteIp(ctx.request()), counts);
             }
-            json(ctx, 202, Map.of("accepted", accepted));
+            json(ctx, 202, Map.of("accepted", accepted)).onSuccess(v -> services.metrics().publishRequestDuration()
+                    .record(services.clock().nanoTime() - received, TimeUnit.NANOSECONDS));
         });
     }
 
@@ -300,8 +312,8 @@ public final class HttpApi {
         return types;
     }
 
-    private static void json(RoutingContext ctx, int status, Object body) {
-        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    private static Future<Void> json(RoutingContext ctx, int status, Object body) {
+        return ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
                 .end(Buffer.buffer(Json.writeBytes(body)));
     }
 }

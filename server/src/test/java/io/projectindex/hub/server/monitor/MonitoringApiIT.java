@@ -94,6 +94,9 @@ class MonitoringApiIT {
             assertThat(t.value(P + "events_published_total", "event_type", "project_index_updated")).isEqualTo(2.0);
             assertThat(t.value(P + "events_published_total", "event_type", "analysis_progress")).isEqualTo(1.0);
             assertThat(t.value(P + "events_published_total", "event_type", "dependency_changed")).isEqualTo(0.0);
+            // two accepted publish requests (one of them a batch of two)
+            assertThat(t.value(P + "publish_request_duration_seconds_count")).isEqualTo(2.0);
+            assertThat(t.value(P + "publish_request_duration_seconds_sum")).isPositive();
             assertThat(t.value(P + "events_delivered_total", "event_type", "project_index_updated")).isEqualTo(2.0);
             assertThat(t.value(P + "events_delivered_total", "event_type", "analysis_progress")).isEqualTo(2.0);
             assertThat(t.value(P + "events_replayed_total", "event_type", "project_index_updated")).isEqualTo(2.0);
