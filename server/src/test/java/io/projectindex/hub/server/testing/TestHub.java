@@ -80,6 +80,19 @@ public final class TestHub implements AutoCloseable {
                 + (query == null || query.isEmpty() ? "" : "?" + query));
     }
 
+    /**
+     * A welcomed connection subscribed to {@code project} before anything was published to it:
+     * the ack is checked to be a {@code subscription_ack} at offset 0.
+     */
+    public WsRecorder subscribedToNewProject(java.util.UUID project) {
+        WsRecorder ws = connectWelcomed("");
+        JsonNode ack = ws.request("{\"action\":\"subscribe\",\"project_id\":\"" + project + "\"}");
+        if (!ack.path("type").asText().equals("subscription_ack") || ack.path("data").path("offset").asLong() != 0) {
+            throw new AssertionError("expected a subscription_ack at offset 0, got " + ack);
+        }
+        return ws;
+    }
+
     /** Connects a recording client; the welcome frame is left in its queue. */
     public WsRecorder connect(String query) {
         WsRecorder r = new WsRecorder();

@@ -55,8 +55,8 @@ class DurableWriteOnceIT {
                 countWriteAttempts(sql);
                 UUID project = UUID.randomUUID();
                 // A subscriber on each node: both nodes receive (and deliver) every event from the fan-out.
-                WsRecorder onA = subscribed(a, project);
-                WsRecorder onB = subscribed(b, project);
+                WsRecorder onA = a.subscribedToNewProject(project);
+                WsRecorder onB = b.subscribedToNewProject(project);
 
                 List<CompletableFuture<List<String>>> runs = new ArrayList<>();
                 for (int i = 0; i < PUBLISHERS; i++) {
@@ -133,14 +133,6 @@ class DurableWriteOnceIT {
         }
     }
 
-    private static WsRecorder subscribed(TestHub hub, UUID project) {
-        WsRecorder ws = hub.connectWelcomed("");
-        JsonNode ack = ws.request("{\"action\":\"subscribe\",\"project_id\":\"" + project + "\"}");
-        assertThat(ack.path("type").asText()).isEqualTo("subscription_ack");
-        assertThat(ack.path("data").path("offset").asLong()).isZero();
-        return ws;
-    }
-
     /** Publishes {@link #EVENTS_PER_PUBLISHER} events through {@code hub}, {@code perRequest} per request; the accepted ids. */
     private static List<String> publish(TestHub hub, UUID project, int perRequest) {
         List<String> ids = new ArrayList<>();
@@ -175,25 +167,24 @@ class DurableWriteOnceIT {
     }
 
     private static List<Long> column(Connection c, String query, UUID project) throws SQLException {
-        List<Long> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(query)) {
-            ps.setObject(1, project);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
-        }
-        return out;
+        return rows(c, query, project, rs -> rs.getLong(1));
     }
 
     private static List<String> strings(Connection c, String query, UUID project) throws SQLException {
-        List<String> out = new ArrayList<>();
+        return rows(c, query, project, rs -> rs.getString(1));
+    }
+
+    private interface Column<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    private static <T> List<T> rows(Connection c, String query, UUID project, Column<T> column) throws SQLException {
+        List<T> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(query)) {
             ps.setObject(1, project);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    out.add(column.read(rs));
                 }
             }
         }

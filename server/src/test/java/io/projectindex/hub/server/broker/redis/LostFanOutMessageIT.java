@@ -35,8 +35,8 @@ class LostFanOutMessageIT {
             TestHub b = TestHub.start(Map.of("REDIS_URL", redis.url(), "HUB_NODE_ID", "node-b"));
             try {
                 UUID project = UUID.randomUUID();
-                WsRecorder onA = subscribed(a, project);
-                WsRecorder onB = subscribed(b, project);
+                WsRecorder onA = a.subscribedToNewProject(project);
+                WsRecorder onB = b.subscribedToNewProject(project);
                 publish(a, project, BEFORE);
                 assertThat(offsets(onA.awaitEvents(BEFORE))).containsExactlyElementsOf(range(1, BEFORE));
                 assertThat(offsets(onB.awaitEvents(BEFORE))).containsExactlyElementsOf(range(1, BEFORE));
@@ -79,14 +79,6 @@ class LostFanOutMessageIT {
                 a.close();
             }
         }
-    }
-
-    private static WsRecorder subscribed(TestHub hub, UUID project) {
-        WsRecorder ws = hub.connectWelcomed("");
-        JsonNode ack = ws.request("{\"action\":\"subscribe\",\"project_id\":\"" + project + "\"}");
-        assertThat(ack.path("type").asText()).isEqualTo("subscription_ack");
-        assertThat(ack.path("data").path("offset").asLong()).isZero();
-        return ws;
     }
 
     private static void publish(TestHub hub, UUID project, int count) {
