@@ -120,7 +120,8 @@ public final class ConfigLoader {
             } else if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                 problems.add("config file " + path + ": " + key + " must be a single value");
             } else if (fileValues.containsKey(s.env())) {
-                problems.add("config file " + path + ": " + key + " is also set by the redis section; keep one");
+                problems.add("config file " + path + ": " + key + " sets " + s.env() + " a second time"
+                        + (REDIS_SECTION_SETTINGS.contains(s.env()) ? " (also set by the redis section)" : "") + "; keep one");
             } else {
                 fileValues.put(s.env(), e.getValue().asText());
             }
@@ -129,6 +130,8 @@ public final class ConfigLoader {
 
     private static final List<String> REDIS_SECTION_KEYS =
             List.of("host", "port", "db", "password", "ssl", "connection_pool_size");
+    private static final List<String> REDIS_SECTION_SETTINGS =
+            List.of(RedisConfig.URL.env(), RedisConfig.PASSWORD.env(), RedisConfig.POOL_SIZE.env());
 
     /**
      * The original design's {@code redis:} block ({@code host}, {@code port}, {@code db},
@@ -142,6 +145,7 @@ public final class ConfigLoader {
             problems.add(where + " must be a mapping of " + String.join(", ", REDIS_SECTION_KEYS));
             return;
         }
+
         for (Iterator<String> names = section.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (!REDIS_SECTION_KEYS.contains(name)) {
@@ -169,15 +173,21 @@ public final class ConfigLoader {
             return;
         }
         String hostPart = host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
-        fileValues.put(RedisConfig.URL.env(), (ssl.asBoolean(false) ? "rediss" : "redis") + "://" + hostPart + ":" + port + "/" + db);
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put(RedisConfig.URL.env(), (ssl.asBoolean(false) ? "rediss" : "redis") + "://" + hostPart + ":" + port + "/" + db);
         JsonNode password = section.path("password");
         if (!password.isMissingNode() && !password.isNull()) {
-            fileValues.put(RedisConfig.PASSWORD.env(), password.asText());
+            values.put(RedisConfig.PASSWORD.env(), password.asText());
         }
         JsonNode pool = section.path("connection_pool_size");
         if (!pool.isMissingNode() && !pool.isNull()) {
-            fileValues.put(RedisConfig.POOL_SIZE.env(), pool.asText());
+            values.put(RedisConfig.POOL_SIZE.env(), pool.asText());
         }
+        values.forEach((env, value) -> {
+            if (fileValues.putIfAbsent(env, value) != null) {
+                problems.add("config file " + path + ": " + env + " is set both on its own and by the redis section; keep one");
+            }
+        });
     }
 
     private static String text(JsonNode section, String name, String def) {

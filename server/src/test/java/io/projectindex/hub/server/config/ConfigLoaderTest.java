@@ -141,7 +141,10 @@ class ConfigLoaderTest {
 
         Files.writeString(file, "redis: {host: localhost}\nREDIS_URL: redis://other:6379\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
-                .hasMessageContaining("REDIS_URL is also set by the redis section");
+                .hasMessageContaining("REDIS_URL sets REDIS_URL a second time (also set by the redis section)");
+        Files.writeString(file, "redis-password: x\nredis: {host: localhost, password: y}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
+                .hasMessageContaining("REDIS_PASSWORD is set both on its own and by the redis section");
 
         Files.writeString(file, "redis: localhost\n");
         assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("HUB_CONFIG", file.toString())))
