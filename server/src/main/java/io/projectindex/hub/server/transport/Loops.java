@@ -12,13 +12,30 @@ final class Loops {
     }
 
     /**
-     * A future that completes like {@code f}, always on {@code context}: inline when it completes
-     * on that context or on a duplicate of it (every HTTP request runs on a duplicate of its
-     * verticle's context), else through the context's task queue. The inline case matters: a
-     * publish completes on its request's own loop, and a hop through the queue would put its
-     * {@code 202} behind every fan-out task already waiting there.
+     * A future that completes like {@code f}, always on {@code context}: inline only when it
+     * completes on that very context object, else through the context's task queue. Callers on a
+     * connection (WebSocket, SSE) rely on that: a continuation never runs inside the handler
+     * that asked for it, and always after the fan-out tasks queued before it.
      */
     static <T> Future<T> on(Context context, Future<T> f) {
+        Promise<T> p = Promise.promise();
+        f.onComplete(ar -> {
+            if (Vertx.currentContext() == context) {
+                p.handle(ar);
+            } else {
+                context.runOnContext(v -> p.handle(ar));
+            }
+        });
+        return p.future();
+    }
+
+    /**
+     * Like {@link #on}, but inline also when the future completes on a duplicate of
+     * {@code context} — as every HTTP request's handler runs. For a request handler whose
+     * continuation is its last act (it only answers): a publish then answers on its own loop
+     * at once instead of queueing its {@code 202} behind every fan-out task waiting there.
+     */
+    static <T> Future<T> onRequestLoop(Context context, Future<T> f) {
         Promise<T> p = Promise.promise();
         f.onComplete(ar -> {
             if (sameLoopContext(Vertx.currentContext(), context)) {

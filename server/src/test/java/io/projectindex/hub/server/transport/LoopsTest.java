@@ -23,15 +23,17 @@ class LoopsTest {
         elsewhere.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
 
-    /** Runs {@code Loops.on(target, completed)} on {@code from}; true if it completed before returning. */
+    /** Runs {@code Loops.onRequestLoop(target, completed)} on {@code from}; true if it completed before returning. */
     private static boolean completesInline(Context from, Context target) throws Exception {
+        return completesInline(from, target, true);
+    }
+
+    private static boolean completesInline(Context from, Context target, boolean requestLoop) throws Exception {
         CompletableFuture<Boolean> inline = new CompletableFuture<>();
         from.runOnContext(v -> {
             boolean[] done = {false};
-            Loops.on(target, Future.succeededFuture("x")).onComplete(ar -> {
-                done[0] = true;
-                assertThat(Vertx.currentContext()).isNotNull();
-            });
+            Future<String> f = Future.succeededFuture("x");
+            (requestLoop ? Loops.onRequestLoop(target, f) : Loops.on(target, f)).onComplete(ar -> done[0] = true);
             inline.complete(done[0]);
         });
         return inline.get(10, TimeUnit.SECONDS);
@@ -44,6 +46,14 @@ class LoopsTest {
         assertThat(completesInline(verticle, verticle)).isTrue();
         assertThat(completesInline(request, verticle)).isTrue();
         assertThat(Loops.sameLoopContext(request, verticle)).isTrue();
+    }
+
+    @Test
+    void onKeepsConnectionContinuationsOutOfTheHandlerThatAskedForThem() throws Exception {
+        ContextInternal verticle = (ContextInternal) vertx.getOrCreateContext();
+        ContextInternal duplicate = verticle.duplicate();
+        assertThat(completesInline(verticle, verticle, false)).isTrue();
+        assertThat(completesInline(duplicate, verticle, false)).isFalse();
     }
 
     @Test
@@ -64,7 +74,7 @@ class LoopsTest {
         CompletableFuture<Context> where = new CompletableFuture<>();
         other.runOnContext(v -> {
             boolean[] done = {false};
-            Loops.on(target, Future.succeededFuture("x")).onComplete(ar -> {
+            Loops.onRequestLoop(target, Future.succeededFuture("x")).onComplete(ar -> {
                 done[0] = true;
                 where.complete(Vertx.currentContext());
             });
