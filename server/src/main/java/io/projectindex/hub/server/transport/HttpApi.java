@@ -140,7 +140,7 @@ public final class HttpApi {
             return;
         }
         // PUBLISH_RATE_LIMIT per publisher, shared by every node through Redis in multi-node mode.
-        Loops.onRequestLoop(context, services.cluster().publishLimiter().acquire(principal.userId(), drafts.size())).onComplete(lim -> {
+        Loops.on(context, services.cluster().publishLimiter().acquire(principal.userId(), drafts.size())).onComplete(lim -> {
             long waitMillis = lim.succeeded() ? lim.result() : 0;
             if (waitMillis > 0) {
                 services.metrics().rateLimitViolations("publish").increment();
@@ -156,7 +156,7 @@ public final class HttpApi {
 
     private void publishAdmitted(RoutingContext ctx, Principal principal, List<EventDraft> drafts, long received) {
         Future<List<AppendResult>> published = services.publisher().publish(drafts);
-        Loops.onRequestLoop(context, published).onComplete(ar -> {
+        Loops.on(context, published).onComplete(ar -> {
             if (ar.failed()) {
                 HttpErrors.fail(ctx.response(), ar.cause());
                 return;
