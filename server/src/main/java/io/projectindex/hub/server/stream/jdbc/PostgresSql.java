@@ -38,12 +38,10 @@ final class PostgresSql implements SqlHistory {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + STREAM_COLUMNS
                 + " FROM project_index_event_streams WHERE project_id = ANY(?) ORDER BY project_id FOR UPDATE")) {
             ps.setArray(1, c.createArrayOf("uuid", projects.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    StreamRow s = stream(rs);
-                    out.put(s.projectId, s);
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> {
+                StreamRow s = stream(rs);
+                out.put(s.projectId, s);
+            });
         }
         return out;
     }
@@ -83,12 +81,10 @@ final class PostgresSql implements SqlHistory {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + EVENT_COLUMNS
                 + " FROM project_index_event_history WHERE id = ANY(?)")) {
             ps.setArray(1, c.createArrayOf("uuid", ids.toArray()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    EventRow r = event(rs);
-                    out.put(r.id(), r);
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> {
+                EventRow r = event(rs);
+                out.put(r.id(), r);
+            });
         }
         return out;
     }
@@ -186,11 +182,7 @@ final class PostgresSql implements SqlHistory {
             }
             ps.setInt(i, limit);
             List<EventRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(event(rs));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(event(rs)));
             return out;
         }
     }
@@ -214,11 +206,7 @@ final class PostgresSql implements SqlHistory {
             ps.setLong(2, from);
             ps.setLong(3, to);
             java.util.Set<Long> out = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(rs.getLong(1)));
             return out;
         }
     }
@@ -245,11 +233,7 @@ final class PostgresSql implements SqlHistory {
             setInstant(ps, 1, now);
             ps.setInt(2, limit);
             List<Removed> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Removed(rs.getObject(1, UUID.class), rs.getLong(2), instant(rs, 3)));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(new Removed(rs.getObject(1, UUID.class), rs.getLong(2), instant(rs, 3))));
             return out;
         }
     }

@@ -6,6 +6,8 @@ import io.projectindex.hub.server.stream.ReadRequest;
 import io.projectindex.hub.server.stream.StoredEvent;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
@@ -19,6 +21,20 @@ import java.util.UUID;
  * Implementations are stateless and thread-safe.
  */
 interface SqlHistory {
+
+    /** What to do with each row of a result, positioned on it. */
+    interface RowHandler {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code ps} as a query and hands each row of the result to {@code handler}. */
+    static void eachRow(PreparedStatement ps, RowHandler handler) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                handler.row(rs);
+            }
+        }
+    }
 
     /** A deleted row: enough to advance its stream's removal markers. */
     record Removed(UUID projectId, long seq, Instant createdAt) {

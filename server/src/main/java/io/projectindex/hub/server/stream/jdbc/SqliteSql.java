@@ -41,12 +41,10 @@ final class SqliteSql implements SqlHistory {
             for (UUID p : projects) {
                 ps.setString(i++, p.toString());
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    StreamRow s = stream(rs);
-                    out.put(s.projectId, s);
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> {
+                StreamRow s = stream(rs);
+                out.put(s.projectId, s);
+            });
         }
         return out;
     }
@@ -93,12 +91,10 @@ final class SqliteSql implements SqlHistory {
                 for (int i = 0; i < chunk.size(); i++) {
                     ps.setString(i + 1, chunk.get(i).toString());
                 }
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        EventRow r = event(rs);
-                        out.put(r.id(), r);
-                    }
-                }
+                SqlHistory.eachRow(ps, rs -> {
+                    EventRow r = event(rs);
+                    out.put(r.id(), r);
+                });
             }
         }
         return out;
@@ -194,11 +190,7 @@ final class SqliteSql implements SqlHistory {
             }
             ps.setInt(i, limit);
             List<EventRow> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(event(rs));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(event(rs)));
             return out;
         }
     }
@@ -222,11 +214,7 @@ final class SqliteSql implements SqlHistory {
             ps.setLong(2, from);
             ps.setLong(3, to);
             Set<Long> out = new java.util.HashSet<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(rs.getLong(1));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(rs.getLong(1)));
             return out;
         }
     }
@@ -261,11 +249,7 @@ final class SqliteSql implements SqlHistory {
             ps.setLong(1, now.toEpochMilli());
             ps.setInt(2, limit);
             List<Removed> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new Removed(UUID.fromString(rs.getString(1)), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3))));
-                }
-            }
+            SqlHistory.eachRow(ps, rs -> out.add(new Removed(UUID.fromString(rs.getString(1)), rs.getLong(2), Instant.ofEpochMilli(rs.getLong(3)))));
             return out;
         }
     }
