@@ -56,7 +56,25 @@ public abstract class HistoryStoreContract {
     void closeStore() {
         if (store != null) {
             await(store.close());
+            store = null;
         }
+        if (database != null) {
+            database.close();
+            database = null;
+        }
+    }
+
+    private io.projectindex.hub.server.testing.PostgresDatabase database;
+
+    /**
+     * A PostgreSQL database of this test's own, created on first use and dropped after the test
+     * (cleanup and counts are global to a database, so tests must not share one).
+     */
+    protected io.projectindex.hub.server.testing.PostgresDatabase database() {
+        if (database == null) {
+            database = io.projectindex.hub.server.testing.PostgresDatabase.create();
+        }
+        return database;
     }
 
     // ---------------------------------------------------------------- helpers

@@ -13,12 +13,10 @@ import io.projectindex.hub.server.stream.StoredEvent;
 import io.projectindex.hub.server.stream.StreamPosition;
 import io.projectindex.hub.server.stream.jdbc.PostgresHistoryStore;
 import io.projectindex.hub.server.testing.FakeClock;
-import io.projectindex.hub.server.testing.PostgresDatabase;
 import io.projectindex.hub.server.testing.RedisServer;
 import io.projectindex.hub.server.testing.TcpProxy;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -37,7 +35,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisPostgresHistoryStoreIT extends HistoryStoreContract {
     private static RedisServer redis;
     private static Vertx vertx;
-    private PostgresDatabase db;
 
     @BeforeAll
     static void startRedis() {
@@ -51,24 +48,10 @@ class RedisPostgresHistoryStoreIT extends HistoryStoreContract {
         redis.close();
     }
 
-    @AfterEach
-    void dropDatabase() {
-        if (store != null) {
-            await(store.close());
-            store = null;
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
-
     @Override
     protected HistoryStore newStore(FakeClock clock) throws Exception {
-        if (db == null) {
-            db = PostgresDatabase.create();
-        }
         assertThat(redis.command("FLUSHALL")).isEqualTo("+OK");
-        return open(db.url());
+        return open(database().url());
     }
 
     private RedisHistoryStore open(String databaseUrl) {
@@ -136,7 +119,7 @@ class RedisPostgresHistoryStoreIT extends HistoryStoreContract {
     void aFailedDurableWriteIsA503AndARepublishWithTheSameIdsCompletesIt() throws Exception {
         try (TcpProxy proxy = new TcpProxy(5432)) {
             await(store.close());
-            store = open("postgresql://postgres@127.0.0.1:" + proxy.port() + "/" + db.name());
+            store = open("postgresql://postgres@127.0.0.1:" + proxy.port() + "/" + database().name());
             UUID p = UUID.randomUUID();
             StoredEvent first = appendOne(progress(p));
             proxy.cut();

@@ -6,7 +6,6 @@ import io.projectindex.hub.server.stream.DurableHistoryStoreContract;
 import io.projectindex.hub.server.stream.HistoryStore;
 import io.projectindex.hub.server.testing.FakeClock;
 import io.projectindex.hub.server.testing.PostgresDatabase;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -19,26 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The contract on the PostgreSQL backend alone, in a database of its own. */
 class PostgresHistoryStoreIT extends DurableHistoryStoreContract {
-    /** One database per test: cleanup and counts are global to a database. */
-    private PostgresDatabase db;
-
-    @AfterEach
-    void dropDatabase() {
-        if (store != null) {
-            await(store.close());
-            store = null;
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @Override
     protected HistoryStore newStore(FakeClock clock) {
-        if (db == null) {
-            db = PostgresDatabase.create();
-        }
-        return PostgresHistoryStore.openBlocking(db.url(), 4, clock, new SimpleMeterRegistry());
+        return PostgresHistoryStore.openBlocking(database().url(), 4, clock, new SimpleMeterRegistry());
     }
 
     @Override
@@ -49,7 +32,7 @@ class PostgresHistoryStoreIT extends DurableHistoryStoreContract {
 
     @Override
     protected void corruptData(UUID eventId, String json) throws Exception {
-        corrupt(db, eventId, json);
+        corrupt(database(), eventId, json);
     }
 
     static void corrupt(PostgresDatabase db, UUID eventId, String json) throws Exception {
@@ -81,7 +64,7 @@ class PostgresHistoryStoreIT extends DurableHistoryStoreContract {
         assertThat(back.get(0).data()).isEqualTo(data);
         assertThat(back.get(0).data().get("files_analyzed").decimalValue()).isEqualTo(new BigDecimal("1e3"));
         assertThat(corrupted()).isZero();
-        try (Connection c = db.connect();
+        try (Connection c = database().connect();
              PreparedStatement ps = c.prepareStatement("SELECT event_data->>'files_analyzed', checksum, client_delivered,"
                      + " replay_count, expires_at > created_at FROM project_index_event_history WHERE id = ?")) {
             ps.setObject(1, e.id());

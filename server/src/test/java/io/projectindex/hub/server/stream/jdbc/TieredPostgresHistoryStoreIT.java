@@ -6,34 +6,16 @@ import io.projectindex.hub.server.stream.DurableHistoryStoreContract;
 import io.projectindex.hub.server.stream.HistoryStore;
 import io.projectindex.hub.server.stream.TieredHistoryStore;
 import io.projectindex.hub.server.testing.FakeClock;
-import io.projectindex.hub.server.testing.PostgresDatabase;
-import org.junit.jupiter.api.AfterEach;
 
 import java.time.Duration;
 import java.util.UUID;
 
 /** The contract on PostgreSQL behind a small memory tier (4 events per project, 2 hours). */
 class TieredPostgresHistoryStoreIT extends DurableHistoryStoreContract {
-    /** One database per test: cleanup and counts are global to a database. */
-    private PostgresDatabase db;
-
-    @AfterEach
-    void dropDatabase() {
-        if (store != null) {
-            await(store.close());
-            store = null;
-        }
-        if (db != null) {
-            db.close();
-        }
-    }
 
     @Override
     protected HistoryStore newStore(FakeClock clock) {
-        if (db == null) {
-            db = PostgresDatabase.create();
-        }
-        return new TieredHistoryStore(PostgresHistoryStore.openBlocking(db.url(), 4, clock, new SimpleMeterRegistry()),
+        return new TieredHistoryStore(PostgresHistoryStore.openBlocking(database().url(), 4, clock, new SimpleMeterRegistry()),
                 clock, 4, Duration.ofHours(2));
     }
 
@@ -44,7 +26,7 @@ class TieredPostgresHistoryStoreIT extends DurableHistoryStoreContract {
 
     @Override
     protected void corruptData(UUID eventId, String json) throws Exception {
-        PostgresHistoryStoreIT.corrupt(db, eventId, json);
+        PostgresHistoryStoreIT.corrupt(database(), eventId, json);
     }
 
     @Override
