@@ -55,6 +55,7 @@ public final class RawWebSocket implements AutoCloseable {
     private final OutputStream out;
     private final Random maskRandom = new Random(7);
     private boolean closeReceived;
+    private String handshake;
 
     private RawWebSocket(Socket socket) throws IOException {
         this.socket = socket;
@@ -64,6 +65,14 @@ public final class RawWebSocket implements AutoCloseable {
 
     /** Opens a connection and completes the handshake; fails unless the server answers 101. */
     public static RawWebSocket connect(int port, String query) {
+        return connect(port, query, "");
+    }
+
+    /**
+     * As {@link #connect(int, String)}, with {@code extraHeaders} (each line ending in CRLF) added
+     * to the upgrade request; {@link #handshake()} keeps the server's answer.
+     */
+    public static RawWebSocket connect(int port, String query, String extraHeaders) {
         try {
             Socket s = new Socket("127.0.0.1", port);
             s.setTcpNoDelay(true);
@@ -71,7 +80,7 @@ public final class RawWebSocket implements AutoCloseable {
             RawWebSocket ws = new RawWebSocket(s);
             String request = "GET /api/v1/project-index/websocket" + (query == null || query.isEmpty() ? "" : "?" + query)
                     + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" + extraHeaders + "\r\n";
             ws.out.write(request.getBytes(StandardCharsets.US_ASCII));
             ws.out.flush();
             String head = ws.readHead();
@@ -79,6 +88,7 @@ public final class RawWebSocket implements AutoCloseable {
                 s.close();
                 throw new IllegalStateException("handshake refused: " + head.lines().findFirst().orElse(head));
             }
+            ws.handshake = head;
             return ws;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -184,29 +194,13 @@ public final class RawWebSocket implements AutoCloseable {
             ByteArrayOutputStream data = new ByteArrayOutputStream();
             int messageOpcode = -1;
             while (true) {
-                int b0 = in.read();
-                if (b0 < 0) {
+                Frame frame = nextFrame();
+                if (frame == null) {
                     return new Message(CLOSE, new byte[0], 1006);
                 }
-                int b1 = readByte();
-                boolean fin = (b0 & 0x80) != 0;
-                int opcode = b0 & 0x0F;
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = (readByte() << 8) | readByte();
-                } else if (len == 127) {
-                    len = 0;
-                    for (int i = 0; i < 8; i++) {
-                        len = (len << 8) | readByte();
-                    }
-                }
-                if ((b1 & 0x80) != 0) {
-                    throw new IllegalStateException("the server masked a frame");
-                }
-                byte[] payload = in.readNBytes((int) len);
-                if (payload.length < len) {
-                    return new Message(CLOSE, new byte[0], 1006);
-                }
+                int opcode = frame.opcode();
+                byte[] payload = frame.payload();
+                boolean fin = frame.fin();
                 if (opcode == PING) {
                     sendFrame(PONG, true, payload);
                     continue;
@@ -233,6 +227,62 @@ public final class RawWebSocket implements AutoCloseable {
             // A reset after the server's close (it may drop the socket at once): the connection ended.
             return new Message(CLOSE, new byte[0], 1006);
         }
+    }
+
+    /** One frame as the server sent it: the first header byte (FIN, RSV bits, opcode) and the payload. */
+    public record Frame(int firstByte, byte[] payload) {
+        public int opcode() {
+            return firstByte & 0x0F;
+        }
+
+        public boolean fin() {
+            return (firstByte & 0x80) != 0;
+        }
+
+        /** RSV1: the payload is compressed (permessage-deflate). */
+        public boolean rsv1() {
+            return (firstByte & 0x40) != 0;
+        }
+    }
+
+    /** The server's answer to the upgrade request: status line and headers. */
+    public String handshake() {
+        return handshake;
+    }
+
+    /**
+     * The next frame exactly as sent, with nothing answered (pings included): for tests about the
+     * framing itself. Fails on a timeout or when the connection ends.
+     */
+    public Frame readFrame() throws IOException {
+        Frame f = nextFrame();
+        if (f == null) {
+            throw new EOFException("the connection ended");
+        }
+        return f;
+    }
+
+    /** The next frame, or null when the connection ended (also in the middle of a frame). */
+    private Frame nextFrame() throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            return null;
+        }
+        int b1 = readByte();
+        long len = b1 & 0x7F;
+        if (len == 126) {
+            len = (readByte() << 8) | readByte();
+        } else if (len == 127) {
+            len = 0;
+            for (int i = 0; i < 8; i++) {
+                len = (len << 8) | readByte();
+            }
+        }
+        if ((b1 & 0x80) != 0) {
+            throw new IllegalStateException("the server masked a frame");
+        }
+        byte[] payload = in.readNBytes((int) len);
+        return payload.length < len ? null : new Frame(b0, payload);
     }
 
     private int readByte() throws IOException {

@@ -1,15 +1,13 @@
 package io.projectindex.hub.server.transport;
 
+import io.projectindex.hub.server.testing.RawWebSocket;
 import io.projectindex.hub.server.testing.TestHub;
 import io.projectindex.hub.server.testing.WsRecorder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
@@ -32,31 +30,14 @@ class PingTimeoutIT {
 
     @Test
     void aClientThatNeverAnswersPingsIsClosedWith4000() throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", hub.port())) {
-            socket.setSoTimeout(10_000);
-            OutputStream out = socket.getOutputStream();
-            out.write(("GET /api/v1/project-index/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
-                    + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            DataInputStream in = new DataInputStream(socket.getInputStream());
-            String headers = readHeaders(in);
-            assertThat(headers).startsWith("HTTP/1.1 101");
+        try (RawWebSocket ws = RawWebSocket.connect(hub.port(), "")) {
             int pings = 0;
             while (true) {
-                int b0 = in.readUnsignedByte();
-                int b1 = in.readUnsignedByte();
-                long len = b1 & 0x7F;
-                if (len == 126) {
-                    len = in.readUnsignedShort();
-                } else if (len == 127) {
-                    len = in.readLong();
-                }
-                byte[] payload = in.readNBytes((int) len);
-                int opcode = b0 & 0x0F;
-                if (opcode == 0x9) {
+                RawWebSocket.Frame f = ws.readFrame(); // read as sent: pings stay unanswered
+                if (f.opcode() == RawWebSocket.PING) {
                     pings++;
-                } else if (opcode == 0x8) {
+                } else if (f.opcode() == RawWebSocket.CLOSE) {
+                    byte[] payload = f.payload();
                     int code = ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF);
                     assertThat(code).isEqualTo(4000);
                     assertThat(new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8)).isEqualTo("ping timeout");
@@ -73,13 +54,5 @@ class PingTimeoutIT {
         ws.assertNoMoreFrames(Duration.ofMillis(1500));
         assertThat(ws.request("{\"action\":\"ping\"}").path("type").asText()).isEqualTo("pong");
         ws.close();
-    }
-
-    private static String readHeaders(DataInputStream in) throws IOException {
-        StringBuilder sb = new StringBuilder();
-        while (!sb.toString().endsWith("\r\n\r\n")) {
-            sb.append((char) in.readUnsignedByte());
-        }
-        return sb.toString();
     }
 }
